@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"tandem/internal/tandem"
+)
+
+// UpsertArticle stores a knowledge-base article under its key, replacing the
+// article of the same key, and sets a.ID. The FTS index follows by trigger.
+func (s *Store) UpsertArticle(ctx context.Context, a *tandem.Article) error {
+	if a.Key == "" || strings.TrimSpace(a.Title) == "" {
+		return tandem.Errorf(tandem.EINVALID, "an article needs a key and a title")
+	}
+	a.UpdatedAt = s.now()
+	err := s.w.QueryRowContext(ctx, `
+		INSERT INTO kb_articles (key, title, body, tags, lang, url, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET
+			title = excluded.title, body = excluded.body, tags = excluded.tags,
+			lang = excluded.lang, url = excluded.url, updated_at = excluded.updated_at
+		RETURNING id`,
+		a.Key, a.Title, a.Body, a.Tags, a.Lang, a.URL, formatTime(a.UpdatedAt)).Scan(&a.ID)
+	if err != nil {
+		return fmt.Errorf("save article %s: %w", a.Key, err)
+	}
+	return nil
+}
+
+// DeleteArticle removes the article with the given key.
+func (s *Store) DeleteArticle(ctx context.Context, key string) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM kb_articles WHERE key = ?`, key)
+	if err != nil {
+		return fmt.Errorf("delete article %s: %w", key, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return tandem.Errorf(tandem.ENOTFOUND, "article %s does not exist", key)
+	}
+	return nil
+}
+
+// Articles lists the knowledge base by title.
+func (s *Store) Articles(ctx context.Context) ([]tandem.Article, error) {
+	return s.queryArticles(ctx, `
+		SELECT id, key, title, body, tags, lang, url, updated_at FROM kb_articles ORDER BY title, id`)
+}
+
+// SearchArticles runs a full-text query over titles, bodies and tags and
+// returns at most limit articles, best BM25 match first. Words are matched
+// as terms, so the query's punctuation never breaks FTS5 syntax.
+func (s *Store) SearchArticles(ctx context.Context, query string, limit int) ([]tandem.Article, error) {
+	match := ftsQuery(query)
+	if match == "" {
+		return []tandem.Article{}, nil
+	}
+	// Title weighs most, then tags, then body.
+	return s.queryArticles(ctx, `
+		SELECT a.id, a.key, a.title, a.body, a.tags, a.lang, a.url, a.updated_at
+		FROM kb_articles_fts f JOIN kb_articles a ON a.id = f.rowid
+		WHERE kb_articles_fts MATCH ?
+		ORDER BY bm25(kb_articles_fts, 5.0, 1.0, 2.0)
+		LIMIT ?`, match, limit)
+}
+
+func (s *Store) queryArticles(ctx context.Context, q string, args ...any) ([]tandem.Article, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query articles: %w", err)
+	}
+	defer rows.Close()
+	list := []tandem.Article{}
+	for rows.Next() {
+		var a tandem.Article
+		if err := rows.Scan(&a.ID, &a.Key, &a.Title, &a.Body, &a.Tags, &a.Lang, &a.URL, scanTime(&a.UpdatedAt)); err != nil {
+			return nil, fmt.Errorf("query articles: %w", err)
+		}
+		list = append(list, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query articles: %w", err)
+	}
+	return list, nil
+}
+
+// ftsQuery turns free text into an FTS5 query that matches any of its words:
+// each word is quoted so that characters such as '-', ':' or '"' are taken
+// as text, not as query syntax.
+func ftsQuery(text string) string {
+	words := strings.FieldsFunc(text, func(r rune) bool {
+		return !(r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127)
+	})
+	for i, w := range words {
+		words[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+	}
+	return strings.Join(words, " OR ")
+}

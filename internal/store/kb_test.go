@@ -1,0 +1,102 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"tandem/internal/store"
+	"tandem/internal/tandem"
+)
+
+func keys(list []tandem.Article) []string {
+	out := []string{}
+	for _, a := range list {
+		out = append(out, a.Key)
+	}
+	return out
+}
+
+// FTS5 must be compiled in, and the external-content index must follow
+// inserts, updates and deletes through its triggers.
+func TestArticleSearch(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	for _, a := range []tandem.Article{
+		{Key: "refunds", Title: "Refund policy", Body: "We refund returned items within 14 days of receipt.", Tags: "refund returns"},
+		{Key: "shipping", Title: "Shipping times", Body: "Parcels are delivered in 3-5 working days. Delayed parcels can be traced.", Tags: "delivery"},
+		{Key: "sizes", Title: "Size guide", Body: "Our shoes run small; order one size up.", Tags: "shoes"},
+	} {
+		if err := s.UpsertArticle(ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"refunded", []string{"refunds"}},                 // porter stemming
+		{"my parcel is delayed!", []string{"shipping"}},    // stemming, punctuation ignored
+		{`"shoes" AND -size: (NEAR`, []string{"sizes"}},    // query syntax is taken as words
+		{"delivery refund", []string{"refunds", "shipping"}}, // either word; each matches one
+		{"   ", []string{}},
+		{"warranty", []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			got, err := s.SearchArticles(ctx, tt.query, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameSet(keys(got), tt.want) {
+				t.Fatalf("SearchArticles(%q) = %v, want %v", tt.query, keys(got), tt.want)
+			}
+		})
+	}
+
+	// Update: the old words leave the index, the new ones enter it.
+	if err := s.UpsertArticle(ctx, &tandem.Article{Key: "sizes", Title: "Size guide", Body: "Boots fit true to size."}); err != nil {
+		t.Fatal(err)
+	}
+	assertSearch(t, s, "shoes", nil)
+	assertSearch(t, s, "boots", []string{"sizes"})
+
+	// Delete: gone from the index too.
+	if err := s.DeleteArticle(ctx, "sizes"); err != nil {
+		t.Fatal(err)
+	}
+	assertSearch(t, s, "boots", nil)
+	if err := s.DeleteArticle(ctx, "sizes"); tandem.ErrorCode(err) != tandem.ENOTFOUND {
+		t.Fatalf("deleting twice = %v, want not found", err)
+	}
+	if ok, err := s.FTSIntegrityCheck(ctx); err != nil || !ok {
+		t.Fatalf("FTS index out of step with kb_articles: %v", err)
+	}
+}
+
+func assertSearch(t *testing.T, s *store.Store, q string, want []string) {
+	t.Helper()
+	got, err := s.SearchArticles(context.Background(), q, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameSet(keys(got), want) {
+		t.Fatalf("SearchArticles(%q) = %v, want %v", q, keys(got), want)
+	}
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := map[string]int{}
+	for _, x := range a {
+		seen[x]++
+	}
+	for _, x := range b {
+		if seen[x]--; seen[x] < 0 {
+			return false
+		}
+	}
+	return true
+}

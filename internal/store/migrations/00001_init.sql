@@ -1,0 +1,120 @@
+-- +goose Up
+CREATE TABLE settings (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT;
+
+-- meta holds facts about the database itself, such as whether the demo was seeded.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE conversations (
+    id            INTEGER PRIMARY KEY,
+    source        TEXT NOT NULL,
+    external_id   TEXT NOT NULL,
+    title         TEXT NOT NULL DEFAULT '',
+    customer_name TEXT NOT NULL DEFAULT '',
+    customer_lang TEXT NOT NULL DEFAULT '',
+    status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'ended')),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    UNIQUE (source, external_id)
+) STRICT;
+
+CREATE TABLE messages (
+    id              INTEGER PRIMARY KEY,
+    conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    external_id     TEXT,
+    role            TEXT NOT NULL CHECK (role IN ('customer', 'agent')),
+    text            TEXT NOT NULL CHECK (text <> ''),
+    lang            TEXT NOT NULL DEFAULT '',
+    sent_at         TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    UNIQUE (conversation_id, external_id)
+) STRICT;
+
+CREATE INDEX messages_conversation ON messages (conversation_id, sent_at, id);
+
+CREATE TABLE kb_articles (
+    id         INTEGER PRIMARY KEY,
+    key        TEXT NOT NULL UNIQUE,
+    title      TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    tags       TEXT NOT NULL DEFAULT '',
+    lang       TEXT NOT NULL DEFAULT '',
+    url        TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL
+) STRICT;
+
+-- External-content FTS5 index over kb_articles, kept in step by the triggers below.
+CREATE VIRTUAL TABLE kb_articles_fts USING fts5 (
+    title, body, tags,
+    content = 'kb_articles', content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
+-- +goose StatementBegin
+CREATE TRIGGER kb_articles_ai AFTER INSERT ON kb_articles BEGIN
+    INSERT INTO kb_articles_fts (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER kb_articles_ad AFTER DELETE ON kb_articles BEGIN
+    INSERT INTO kb_articles_fts (kb_articles_fts, rowid, title, body, tags) VALUES ('delete', old.id, old.title, old.body, old.tags);
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER kb_articles_au AFTER UPDATE ON kb_articles BEGIN
+    INSERT INTO kb_articles_fts (kb_articles_fts, rowid, title, body, tags) VALUES ('delete', old.id, old.title, old.body, old.tags);
+    INSERT INTO kb_articles_fts (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);
+END;
+-- +goose StatementEnd
+
+-- One row per suggestion shown for a customer message: a draft, a translation,
+-- follow-up questions or knowledge results, with what produced it and how fast.
+CREATE TABLE suggestions (
+    id                INTEGER PRIMARY KEY,
+    conversation_id   INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    message_id        INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    kind              TEXT NOT NULL CHECK (kind IN ('knowledge', 'draft', 'translation', 'followups')),
+    status            TEXT NOT NULL CHECK (status IN ('streaming', 'done', 'cancelled', 'failed')),
+    content           TEXT NOT NULL DEFAULT '{}',
+    model             TEXT NOT NULL DEFAULT '',
+    prompt_version    TEXT NOT NULL DEFAULT '',
+    queue_ms          INTEGER,
+    first_token_ms    INTEGER,
+    total_ms          INTEGER,
+    prompt_tokens     INTEGER,
+    completion_tokens INTEGER,
+    created_at        TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX suggestions_message ON suggestions (message_id);
+
+-- What the agent did with a suggestion.
+CREATE TABLE feedback_events (
+    id            INTEGER PRIMARY KEY,
+    suggestion_id INTEGER NOT NULL REFERENCES suggestions (id) ON DELETE CASCADE,
+    action        TEXT NOT NULL CHECK (action IN ('shown', 'inserted', 'copied', 'edited', 'dismissed', 'thumbs_up', 'thumbs_down')),
+    final_text    TEXT,
+    edit_distance INTEGER,
+    reason        TEXT NOT NULL DEFAULT '',
+    created_at    TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX feedback_events_suggestion ON feedback_events (suggestion_id);
+
+-- +goose Down
+DROP TABLE feedback_events;
+DROP TABLE suggestions;
+DROP TABLE kb_articles_fts;
+DROP TABLE kb_articles;
+DROP TABLE messages;
+DROP TABLE conversations;
+DROP TABLE meta;
+DROP TABLE settings;

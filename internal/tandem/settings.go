@@ -1,0 +1,101 @@
+package tandem
+
+import (
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Settings are the agent's preferences, stored in SQLite and applied at once.
+type Settings struct {
+	OllamaHost string `json:"ollamaHost"` // host:port or URL of the Ollama server
+	ChatModel  string `json:"chatModel"`
+	EmbedModel string `json:"embedModel"` // "" turns semantic search off
+	AgentLang  string `json:"agentLang"`  // language the agent reads and writes
+	UILang     string `json:"uiLang"`     // one of UILanguages
+}
+
+// UILanguages are the languages the interface is translated into.
+var UILanguages = []string{"en", "zh-CN"}
+
+const (
+	DefaultOllamaHost = "127.0.0.1:11434"
+	DefaultChatModel  = "qwen2.5:3b"
+	defaultOllamaPort = "11434"
+)
+
+// DefaultSettings returns the settings of a first start. OLLAMA_HOST, read
+// through getenv, sets the host as it does for the ollama command itself.
+func DefaultSettings(getenv func(string) string) Settings {
+	host := DefaultOllamaHost
+	if h := strings.TrimSpace(getenv("OLLAMA_HOST")); h != "" {
+		if u, err := OllamaURL(h); err == nil {
+			host = u.Host
+		}
+	}
+	return Settings{
+		OllamaHost: host,
+		ChatModel:  DefaultChatModel,
+		AgentLang:  "en",
+		UILang:     "en",
+	}
+}
+
+var langTag = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`)
+
+// Validate reports the first field that cannot be used, naming the fix.
+func (s *Settings) Validate() error {
+	if _, err := OllamaURL(s.OllamaHost); err != nil {
+		return err
+	}
+	if strings.TrimSpace(s.ChatModel) == "" {
+		return Errorf(EINVALID, "choose a chat model, for example %s", DefaultChatModel)
+	}
+	if !langTag.MatchString(s.AgentLang) {
+		return Errorf(EINVALID, "agent language %q is not a language tag such as en or zh-CN", s.AgentLang)
+	}
+	for _, l := range UILanguages {
+		if s.UILang == l {
+			return nil
+		}
+	}
+	return Errorf(EINVALID, "interface language %q is not one of %s", s.UILang, strings.Join(UILanguages, ", "))
+}
+
+// OllamaURL turns what a person types for the Ollama host ("127.0.0.1",
+// ":11434", "http://box:8080", "localhost:11434") into a base URL, filling in
+// the scheme and Ollama's default port as the ollama command does.
+func OllamaURL(host string) (*url.URL, error) {
+	h := strings.TrimSpace(host)
+	if h == "" {
+		return nil, Errorf(EINVALID, "Ollama host is empty; use %s", DefaultOllamaHost)
+	}
+	scheme := "http"
+	if i := strings.Index(h, "://"); i >= 0 {
+		scheme, h = strings.ToLower(h[:i]), h[i+3:]
+	}
+	if scheme != "http" && scheme != "https" {
+		return nil, Errorf(EINVALID, "Ollama host %q: scheme must be http or https", host)
+	}
+	h, path, _ := strings.Cut(h, "/")
+	name, port, err := net.SplitHostPort(h)
+	if err != nil {
+		// No port given: "localhost" or "[::1]".
+		name, port = strings.Trim(h, "[]"), defaultOllamaPort
+		if scheme == "https" {
+			port = "443"
+		}
+	}
+	if name == "" {
+		name = "127.0.0.1"
+	}
+	if strings.ContainsAny(name, " \t@?#[]") || (strings.Contains(name, ":") && net.ParseIP(name) == nil) {
+		return nil, Errorf(EINVALID, "Ollama host %q is not a host name or address", host)
+	}
+	u := &url.URL{Scheme: scheme, Host: net.JoinHostPort(name, port)}
+	if path != "" {
+		u.Path = "/" + strings.TrimSuffix(path, "/")
+	}
+	return u, nil
+}

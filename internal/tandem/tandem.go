@@ -1,0 +1,122 @@
+// Package tandem holds the domain types shared by every part of the copilot:
+// conversations and their messages, knowledge-base articles, suggestions,
+// feedback and settings. It imports nothing but the standard library, so any
+// package may depend on it and it depends on none of them.
+package tandem
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Role is who wrote a message.
+type Role string
+
+const (
+	RoleCustomer Role = "customer"
+	RoleAgent    Role = "agent"
+)
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool { return r == RoleCustomer || r == RoleAgent }
+
+// ConversationStatus tells whether a conversation still expects messages.
+type ConversationStatus string
+
+const (
+	ConversationOpen  ConversationStatus = "open"
+	ConversationEnded ConversationStatus = "ended"
+)
+
+// Conversation is one chat between a customer and an agent, from any source.
+type Conversation struct {
+	ID           int64              `json:"id"`
+	ExternalID   string             `json:"externalId"` // id in the source system, unique per source
+	Source       string             `json:"source"`     // "demo", "api", "chatwoot", ...
+	Title        string             `json:"title"`
+	CustomerName string             `json:"customerName"`
+	CustomerLang string             `json:"customerLang"` // BCP 47 tag, "" when unknown
+	Status       ConversationStatus `json:"status"`
+	CreatedAt    time.Time          `json:"createdAt"`
+	UpdatedAt    time.Time          `json:"updatedAt"`
+
+	// Filled by list queries for the conversation list.
+	LastMessage  string `json:"lastMessage"`
+	MessageCount int    `json:"messageCount"`
+}
+
+// Message is one turn of a conversation.
+type Message struct {
+	ID             int64     `json:"id"`
+	ConversationID int64     `json:"conversationId"`
+	ExternalID     string    `json:"externalId"` // makes ingest idempotent; "" when the source has none
+	Role           Role      `json:"role"`
+	Text           string    `json:"text"`
+	Lang           string    `json:"lang"`
+	SentAt         time.Time `json:"sentAt"`    // when the author sent it, as the source says
+	CreatedAt      time.Time `json:"createdAt"` // when Tandem stored it
+}
+
+// MaxMessageBytes bounds a message's text; longer input is rejected, not cut.
+const MaxMessageBytes = 64 << 10
+
+// Validate reports what is wrong with m, in words a caller can act on.
+func (m *Message) Validate() error {
+	switch {
+	case !m.Role.Valid():
+		return Errorf(EINVALID, "role %q is not customer or agent", m.Role)
+	case m.Text == "":
+		return Errorf(EINVALID, "text is empty")
+	case len(m.Text) > MaxMessageBytes:
+		return Errorf(EINVALID, "text is %d bytes; the limit is %d", len(m.Text), MaxMessageBytes)
+	}
+	return nil
+}
+
+// Article is one knowledge-base article.
+type Article struct {
+	ID        int64     `json:"id"`
+	Key       string    `json:"key"` // the id given by the source, else its path
+	Title     string    `json:"title"`
+	Body      string    `json:"body"`
+	Tags      string    `json:"tags"`
+	Lang      string    `json:"lang"`
+	URL       string    `json:"url"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// Error codes, after Ben Johnson's WTF Dial: a few codes the edges map to
+// HTTP statuses or UI states, with a message fit to show a person.
+const (
+	ECONFLICT = "conflict"
+	EINTERNAL = "internal"
+	EINVALID  = "invalid"
+	ENOTFOUND = "not_found"
+)
+
+// Error is a domain error with a code and a human-readable message.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Errorf returns an *Error with the given code and formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
+// for any other error and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
