@@ -22,7 +22,10 @@ func TestChatErrorPaths(t *testing.T) {
 	}{
 		{
 			name: "bad request", status: 400, body: `{"error":"invalid format: schema has no type"}`,
-			check: func(err error) bool { var e *llm.BadRequestError; return errors.As(err, &e) && strings.Contains(e.Message, "schema") },
+			check: func(err error) bool {
+				var e *llm.BadRequestError
+				return errors.As(err, &e) && strings.Contains(e.Message, "schema")
+			},
 		},
 		{
 			name: "model missing as status", status: 404, body: `{"error":"model \"x\" not found, try pulling it first"}`,

@@ -47,7 +47,9 @@ func client(t *testing.T) *llm.Client {
 }
 
 // Small, fixed generations keep the tests quick and repeatable.
-func opts(n int) map[string]any { return map[string]any{"num_predict": n, "seed": 42, "temperature": 0} }
+func opts(n int) map[string]any {
+	return map[string]any{"num_predict": n, "seed": 42, "temperature": 0}
+}
 
 func TestVersionAndModels(t *testing.T) {
 	c := client(t)

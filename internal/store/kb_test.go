@@ -35,9 +35,9 @@ func TestArticleSearch(t *testing.T) {
 		query string
 		want  []string
 	}{
-		{"refunded", []string{"refunds"}},                 // porter stemming
-		{"my parcel is delayed!", []string{"shipping"}},    // stemming, punctuation ignored
-		{`"shoes" AND -size: (NEAR`, []string{"sizes"}},    // query syntax is taken as words
+		{"refunded", []string{"refunds"}},                    // porter stemming
+		{"my parcel is delayed!", []string{"shipping"}},      // stemming, punctuation ignored
+		{`"shoes" AND -size: (NEAR`, []string{"sizes"}},      // query syntax is taken as words
 		{"delivery refund", []string{"refunds", "shipping"}}, // either word; each matches one
 		{"   ", []string{}},
 		{"warranty", []string{}},
