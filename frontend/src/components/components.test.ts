@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
+
+const recheck = vi.fn(async () => {});
+vi.mock('../lib/api', () => ({ api: { recheck: () => recheck() } }));
+
+import StatusBar from './StatusBar.svelte';
+import SuggestionPanel from './SuggestionPanel.svelte';
+import { status } from '../lib/stores';
+import { uiLang } from '../lib/i18n';
+
+afterEach(() => {
+  cleanup();
+  uiLang.set('en');
+});
+
+describe('StatusBar', () => {
+  it('says how to start Ollama when it is down, and retries', async () => {
+    status.set({ state: 'unreachable', host: '127.0.0.1:11434', version: '', chatModel: 'qwen2.5:3b', embedModel: '', missingModel: '', detail: '', models: [] });
+    render(StatusBar);
+    expect(screen.getByRole('status').textContent).toContain('Ollama is not reachable at 127.0.0.1:11434 — start it with `ollama serve`');
+    await fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(recheck).toHaveBeenCalled();
+  });
+
+  it('shows the connection when all is well, in Chinese too', async () => {
+    status.set({ state: 'ok', host: '127.0.0.1:11434', version: '0.6.5', chatModel: 'qwen2.5:3b', embedModel: '', missingModel: '', detail: '', models: [] });
+    uiLang.set('zh-CN');
+    render(StatusBar);
+    expect(screen.getByRole('status').textContent).toContain('Ollama 0.6.5（127.0.0.1:11434）· 模型 qwen2.5:3b');
+    expect(screen.queryByRole('button')).toBeNull();
+  });
+});
+
+describe('SuggestionPanel', () => {
+  it('has the four sections, each with an honest empty state', () => {
+    const { container } = render(SuggestionPanel);
+    const sections = [...container.querySelectorAll('section')];
+    expect(sections.map((s) => s.dataset.section)).toEqual(['knowledge', 'draft', 'translation', 'followups']);
+    for (const s of sections) {
+      expect(s.textContent).toContain("No suggestions yet: waiting for the customer's next message.");
+    }
+  });
+});

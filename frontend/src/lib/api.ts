@@ -1,0 +1,28 @@
+// The one place that talks to the Go side through the generated Wails
+// bindings. Stores use it; components never import the bindings.
+import * as SettingsService from '../../wailsjs/go/app/SettingsService';
+import * as StatusService from '../../wailsjs/go/app/StatusService';
+import * as ConversationService from '../../wailsjs/go/app/ConversationService';
+import { EventsOn } from '../../wailsjs/runtime/runtime';
+import type { Conversation, Message, Settings, Status } from './types';
+import type { EventName } from './events';
+
+export const api = {
+  settings: (): Promise<Settings> => SettingsService.Get(),
+  defaultSettings: (): Promise<Settings> => SettingsService.Defaults(),
+  saveSettings: (s: Settings): Promise<void> => SettingsService.Save(s as never),
+  databasePath: (): Promise<string> => SettingsService.DatabasePath(),
+
+  status: (): Promise<Status> => StatusService.Status(),
+  recheck: (): Promise<void> => StatusService.Recheck(),
+
+  conversations: (): Promise<Conversation[]> => ConversationService.List() as Promise<Conversation[]>,
+  messages: (id: number): Promise<Message[]> => ConversationService.Messages(id) as Promise<Message[]>,
+
+  /** Subscribes to a Go event; returns the unsubscribe function. */
+  on<T>(name: EventName, fn: (data: T) => void): () => void {
+    return EventsOn(name, fn);
+  },
+};
+
+export type Api = typeof api;

@@ -1,0 +1,9 @@
+// Events from the Go side, named domain:action. Mirrors the list in
+// app/events.go; a Go test keeps the two in step.
+export const Events = {
+  statusChanged: 'status:changed',
+  settingsChanged: 'settings:changed',
+  conversationsChanged: 'conversations:changed',
+} as const;
+
+export type EventName = (typeof Events)[keyof typeof Events];

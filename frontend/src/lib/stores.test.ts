@@ -1,0 +1,58 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { get } from 'svelte/store';
+
+// The api layer is the only seam to Go; fake it here.
+const handlers = new Map<string, (d: unknown) => void>();
+vi.mock('./api', () => ({
+  api: {
+    settings: vi.fn(async () => ({ ollamaHost: 'h:1', chatModel: 'm', embedModel: '', agentLang: 'en', uiLang: 'en' })),
+    status: vi.fn(async () => ({ state: 'checking', host: 'h:1', models: [] })),
+    conversations: vi.fn(async () => [
+      { id: 7, title: 'Parcel', customerName: 'Emma', lastMessage: 'where?', messageCount: 2 },
+      { id: 8, title: '包裹', customerName: '王女士', lastMessage: '在哪', messageCount: 1 },
+    ]),
+    messages: vi.fn(async (id: number) => [{ id: id * 10, conversationId: id, role: 'customer', text: `m${id}` }]),
+    saveSettings: vi.fn(async () => {}),
+    recheck: vi.fn(async () => {}),
+    on: (name: string, fn: (d: unknown) => void) => {
+      handlers.set(name, fn);
+      return () => handlers.delete(name);
+    },
+  },
+}));
+
+import * as stores from './stores';
+import { uiLang } from './i18n';
+import { Events } from './events';
+
+describe('stores', () => {
+  beforeEach(() => handlers.clear());
+
+  it('loads, selects the first conversation and follows events', async () => {
+    const off = await stores.init();
+    expect(get(stores.conversations)?.length).toBe(2);
+    expect(get(stores.selectedId)).toBe(7);
+    expect(get(stores.messages)?.[0].text).toBe('m7');
+
+    await stores.selectNext(1);
+    expect(get(stores.selectedId)).toBe(8);
+    expect(get(stores.messages)?.[0].text).toBe('m8');
+    await stores.selectNext(1); // stays on the last
+    expect(get(stores.selectedId)).toBe(8);
+
+    handlers.get(Events.statusChanged)!({ state: 'unreachable', host: 'h:1' });
+    expect(get(stores.status).state).toBe('unreachable');
+
+    handlers.get(Events.settingsChanged)!({ ollamaHost: 'h:1', chatModel: 'm', embedModel: '', agentLang: 'en', uiLang: 'zh-CN' });
+    expect(get(uiLang)).toBe('zh-CN');
+
+    off();
+    expect(handlers.size).toBe(0);
+  });
+
+  it('applies saved settings at once', async () => {
+    await stores.saveSettings({ ollamaHost: 'h:2', chatModel: 'm', embedModel: '', agentLang: 'en', uiLang: 'en' });
+    expect(get(stores.settings)?.ollamaHost).toBe('h:2');
+    expect(get(uiLang)).toBe('en');
+  });
+});

@@ -1,0 +1,44 @@
+// Shapes of what the Go services return, as the components see them.
+
+export type UILang = 'en' | 'zh-CN';
+
+export interface Settings {
+  ollamaHost: string;
+  chatModel: string;
+  embedModel: string;
+  agentLang: string;
+  uiLang: string;
+}
+
+export type HealthState = 'checking' | 'ok' | 'unreachable' | 'model_missing' | 'failing';
+
+export interface Status {
+  state: string;
+  host: string;
+  version: string;
+  chatModel: string;
+  embedModel: string;
+  missingModel: string;
+  detail: string;
+  models: string[] | null;
+}
+
+export interface Conversation {
+  id: number;
+  title: string;
+  customerName: string;
+  customerLang: string;
+  status: string;
+  lastMessage: string;
+  messageCount: number;
+  updatedAt: string;
+}
+
+export interface Message {
+  id: number;
+  conversationId: number;
+  role: string;
+  text: string;
+  lang: string;
+  sentAt: string;
+}

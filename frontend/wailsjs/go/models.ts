@@ -1,0 +1,175 @@
+export namespace health {
+	
+	export class Status {
+	    state: string;
+	    host: string;
+	    version: string;
+	    chatModel: string;
+	    embedModel: string;
+	    missingModel: string;
+	    detail: string;
+	    models: string[];
+	    // Go type: time
+	    checkedAt: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Status(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.state = source["state"];
+	        this.host = source["host"];
+	        this.version = source["version"];
+	        this.chatModel = source["chatModel"];
+	        this.embedModel = source["embedModel"];
+	        this.missingModel = source["missingModel"];
+	        this.detail = source["detail"];
+	        this.models = source["models"];
+	        this.checkedAt = this.convertValues(source["checkedAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace tandem {
+	
+	export class Conversation {
+	    id: number;
+	    externalId: string;
+	    source: string;
+	    title: string;
+	    customerName: string;
+	    customerLang: string;
+	    status: string;
+	    // Go type: time
+	    createdAt: any;
+	    // Go type: time
+	    updatedAt: any;
+	    lastMessage: string;
+	    messageCount: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Conversation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.externalId = source["externalId"];
+	        this.source = source["source"];
+	        this.title = source["title"];
+	        this.customerName = source["customerName"];
+	        this.customerLang = source["customerLang"];
+	        this.status = source["status"];
+	        this.createdAt = this.convertValues(source["createdAt"], null);
+	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	        this.lastMessage = source["lastMessage"];
+	        this.messageCount = source["messageCount"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Message {
+	    id: number;
+	    conversationId: number;
+	    externalId: string;
+	    role: string;
+	    text: string;
+	    lang: string;
+	    // Go type: time
+	    sentAt: any;
+	    // Go type: time
+	    createdAt: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Message(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.conversationId = source["conversationId"];
+	        this.externalId = source["externalId"];
+	        this.role = source["role"];
+	        this.text = source["text"];
+	        this.lang = source["lang"];
+	        this.sentAt = this.convertValues(source["sentAt"], null);
+	        this.createdAt = this.convertValues(source["createdAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Settings {
+	    ollamaHost: string;
+	    chatModel: string;
+	    embedModel: string;
+	    agentLang: string;
+	    uiLang: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Settings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ollamaHost = source["ollamaHost"];
+	        this.chatModel = source["chatModel"];
+	        this.embedModel = source["embedModel"];
+	        this.agentLang = source["agentLang"];
+	        this.uiLang = source["uiLang"];
+	    }
+	}
+
+}
+

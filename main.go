@@ -1,0 +1,93 @@
+// Command Tandem is the desktop app. This file only wires: it opens the
+// database, seeds the demo on a first start, builds the services and hands
+// them to Wails. The headless entry on the same packages is cmd/tandem.
+package main
+
+import (
+	"context"
+	"embed"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"time"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+
+	"tandem/app"
+	"tandem/internal/demo"
+	"tandem/internal/store"
+	"tandem/internal/tandem"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "tandem:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	dbPath := flag.String("db", "", "database file (default: $TANDEM_DB, else Tandem/tandem.db in the user config folder)")
+	flag.Parse()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	path := *dbPath
+	if path == "" {
+		var err error
+		if path, err = store.DefaultPath(os.Getenv); err != nil {
+			return err
+		}
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if seeded, err := demo.SeedOnce(ctx, st, time.Now()); err != nil {
+		return err
+	} else if seeded {
+		log.Printf("seeded the demo into %s", path)
+	}
+
+	defaults := tandem.DefaultSettings(os.Getenv)
+	settings, err := st.Settings(ctx, defaults)
+	if err != nil {
+		return err
+	}
+
+	wailsEvents := &app.WailsEvents{}
+	events := app.NewThrottle(100*time.Millisecond, wailsEvents.Emit)
+	monitor := app.NewMonitor(settings, events)
+	status := app.NewStatusService(monitor)
+	settingsSvc := app.NewSettingsService(ctx, st, defaults, monitor, events)
+	conversations := app.NewConversationService(ctx, st)
+
+	return wails.Run(&options.App{
+		Title:     "Tandem",
+		Width:     1280,
+		Height:    800,
+		MinWidth:  900,
+		MinHeight: 560,
+		AssetServer: &assetserver.Options{
+			Assets: assets,
+		},
+		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 1},
+		OnStartup: func(wctx context.Context) {
+			wailsEvents.Start(wctx)
+			go monitor.Run(ctx)
+		},
+		OnShutdown: func(context.Context) {
+			events.Flush()
+			cancel()
+		},
+		Bind: []any{settingsSvc, status, conversations},
+	})
+}
