@@ -1,0 +1,242 @@
+// Command tandem is Tandem without a window: the same internal packages as
+// the desktop app, for scripts, tests and benchmarks.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"tandem/internal/health"
+	"tandem/internal/llm"
+	"tandem/internal/store"
+	"tandem/internal/tandem"
+)
+
+const usage = `tandem is the headless side of the Tandem desktop copilot.
+
+Usage:
+  tandem status   [--db FILE] [--json]      check the Ollama server and models in Settings
+  tandem settings [--db FILE] [--json]      print the settings
+  tandem settings set [--db FILE] KEY=VALUE...
+                                            change settings (keys: ollamaHost, chatModel,
+                                            embedModel, agentLang, uiLang)
+  tandem db check [--db FILE]               integrity check of the database and its indexes
+  tandem db schema [--db FILE]              print the database schema
+
+The database is --db, else $TANDEM_DB, else Tandem/tandem.db in the user
+config folder. OLLAMA_HOST sets the default Ollama host.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "tandem:", err)
+		os.Exit(exitCode(err))
+	}
+}
+
+// errUsage marks a mistake in the command line itself.
+type errUsage struct{ msg string }
+
+func (e errUsage) Error() string { return e.msg + " (see tandem --help)" }
+
+func exitCode(err error) int {
+	var u errUsage
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(out, usage)
+		return nil
+	}
+	switch args[0] {
+	case "status":
+		return cmdStatus(ctx, args[1:], out)
+	case "settings":
+		if len(args) > 1 && args[1] == "set" {
+			return cmdSettingsSet(ctx, args[2:], out)
+		}
+		return cmdSettings(ctx, args[1:], out)
+	case "db":
+		if len(args) > 1 && (args[1] == "check" || args[1] == "schema") {
+			return cmdDB(ctx, args[1], args[2:], out)
+		}
+		return errUsage{"db needs check or schema"}
+	}
+	return errUsage{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+// common holds the flags every command shares.
+type common struct {
+	fs     *flag.FlagSet
+	db     *string
+	asJSON *bool
+}
+
+func newFlags(name string, out io.Writer) common {
+	fs := flag.NewFlagSet("tandem "+name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() { fmt.Fprint(out, usage) }
+	return common{fs: fs, db: fs.String("db", "", "database file"), asJSON: fs.Bool("json", false, "print JSON")}
+}
+
+func (c common) open(ctx context.Context) (*store.Store, error) {
+	path := *c.db
+	if path == "" {
+		var err error
+		if path, err = store.DefaultPath(os.Getenv); err != nil {
+			return nil, err
+		}
+	}
+	return store.Open(ctx, path)
+}
+
+func printJSON(out io.Writer, v any) error {
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func cmdStatus(ctx context.Context, args []string, out io.Writer) error {
+	f := newFlags("status", out)
+	if err := f.fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s, err := st.Settings(ctx, tandem.DefaultSettings(os.Getenv))
+	if err != nil {
+		return err
+	}
+	res := health.Check(ctx, func(host string) (health.Ollama, error) { return llm.New(host) },
+		health.Config{Host: s.OllamaHost, ChatModel: s.ChatModel, EmbedModel: s.EmbedModel})
+	if *f.asJSON {
+		if err := printJSON(out, res); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(out, "host:    %s\nstate:   %s\nversion: %s\nmodel:   %s\nembed:   %s\ninstalled: %s\n",
+			res.Host, res.State, res.Version, res.ChatModel, res.EmbedModel, strings.Join(res.Models, ", "))
+	}
+	switch res.State {
+	case health.OK:
+		return nil
+	case health.Unreachable:
+		return fmt.Errorf("Ollama is not reachable at %s: start it with `ollama serve`", res.Host)
+	case health.ModelMissing:
+		return fmt.Errorf("model %s is not installed: `ollama pull %s` or choose another with `tandem settings set chatModel=NAME`", res.MissingModel, res.MissingModel)
+	default:
+		return fmt.Errorf("Ollama at %s: %s", res.Host, res.Detail)
+	}
+}
+
+func cmdSettings(ctx context.Context, args []string, out io.Writer) error {
+	f := newFlags("settings", out)
+	if err := f.fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s, err := st.Settings(ctx, tandem.DefaultSettings(os.Getenv))
+	if err != nil {
+		return err
+	}
+	if *f.asJSON {
+		return printJSON(out, s)
+	}
+	fmt.Fprintf(out, "ollamaHost=%s\nchatModel=%s\nembedModel=%s\nagentLang=%s\nuiLang=%s\n",
+		s.OllamaHost, s.ChatModel, s.EmbedModel, s.AgentLang, s.UILang)
+	return nil
+}
+
+func cmdSettingsSet(ctx context.Context, args []string, out io.Writer) error {
+	f := newFlags("settings set", out)
+	if err := f.fs.Parse(args); err != nil {
+		return err
+	}
+	if f.fs.NArg() == 0 {
+		return errUsage{"settings set needs KEY=VALUE"}
+	}
+	st, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s, err := st.Settings(ctx, tandem.DefaultSettings(os.Getenv))
+	if err != nil {
+		return err
+	}
+	// Go through the JSON names, the same ones the frontend uses.
+	m := map[string]any{}
+	b, _ := json.Marshal(s)
+	json.Unmarshal(b, &m)
+	for _, kv := range f.fs.Args() {
+		k, v, ok := strings.Cut(kv, "=")
+		if _, known := m[k]; !ok || !known {
+			return errUsage{fmt.Sprintf("%q is not KEY=VALUE with a known key", kv)}
+		}
+		m[k] = v
+	}
+	b, _ = json.Marshal(m)
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	if err := st.SaveSettings(ctx, s); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "saved")
+	return nil
+}
+
+func cmdDB(ctx context.Context, sub string, args []string, out io.Writer) error {
+	f := newFlags("db "+sub, out)
+	if err := f.fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := f.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if sub == "schema" {
+		schema, err := st.Schema(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(out, schema)
+		return nil
+	}
+	res, err := st.IntegrityCheck(ctx)
+	if err != nil {
+		return err
+	}
+	if res != "ok" {
+		return fmt.Errorf("integrity check of %s: %s", st.Path(), res)
+	}
+	if _, err := st.FTSIntegrityCheck(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s: ok\n", st.Path())
+	return nil
+}

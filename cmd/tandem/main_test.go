@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"tandem/internal/ollamatest"
+)
+
+func TestCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	tests := []struct {
+		args    []string
+		want    string // in the output
+		wantErr string // in the error; "" for none
+	}{
+		{args: []string{"--help"}, want: "tandem status"},
+		{args: []string{"settings", "--db", db}, want: "chatModel=qwen2.5:3b"},
+		{args: []string{"settings", "set", "--db", db, "uiLang=zh-CN", "agentLang=zh-CN"}, want: "saved"},
+		{args: []string{"settings", "--db", db, "--json"}, want: `"uiLang": "zh-CN"`},
+		{args: []string{"settings", "set", "--db", db, "uiLang=fr"}, wantErr: "interface language"},
+		{args: []string{"settings", "set", "--db", db, "colour=red"}, wantErr: "known key"},
+		{args: []string{"settings", "set", "--db", db}, wantErr: "KEY=VALUE"},
+		{args: []string{"db", "check", "--db", db}, want: ": ok"},
+		{args: []string{"db", "schema", "--db", db}, want: "CREATE VIRTUAL TABLE kb_articles_fts"},
+		{args: []string{"db"}, wantErr: "check or schema"},
+		{args: []string{"frobnicate"}, wantErr: "unknown command"},
+		{args: []string{"settings", "set", "--db", db, "ollamaHost=127.0.0.1:1"}, want: "saved"},
+		{args: []string{"status", "--db", db}, want: "state:   unreachable", wantErr: "not reachable at 127.0.0.1:1"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(context.Background(), tt.args, &out)
+			if tt.wantErr == "" && err != nil {
+				t.Fatalf("error %v", err)
+			}
+			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("error %v, want one saying %q", err, tt.wantErr)
+			}
+			if !strings.Contains(out.String(), tt.want) {
+				t.Fatalf("output %q lacks %q", out.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestStatusAgainstRealServer(t *testing.T) {
+	srv := ollamatest.Start(t)
+	db := filepath.Join(t.TempDir(), "t.db")
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"settings", "set", "--db", db, "ollamaHost=" + srv.Host}, &out); err != nil {
+		t.Fatal(err)
+	}
+	err := run(ctx, []string{"status", "--db", db}, &out)
+	if err == nil || !strings.Contains(err.Error(), "model qwen2.5:3b is not installed") {
+		t.Fatalf("status with a missing model: %v", err)
+	}
+	if err := run(ctx, []string{"settings", "set", "--db", db, "chatModel=" + ollamatest.Model}, &out); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"status", "--db", db, "--json"}, &out); err != nil {
+		t.Fatalf("status: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), `"state": "ok"`) {
+		t.Fatalf("status output %s", out.String())
+	}
+}
