@@ -41,7 +41,7 @@ func (s *Store) UpsertConversation(ctx context.Context, c *tandem.Conversation) 
 	return nil
 }
 
-// Conversations lists conversations, most recently active first, with each
+// Conversations lists conversations, latest message first, with each
 // one's last message for the list.
 func (s *Store) Conversations(ctx context.Context) ([]tandem.Conversation, error) {
 	rows, err := s.r.QueryContext(ctx, `
@@ -50,7 +50,7 @@ func (s *Store) Conversations(ctx context.Context) ([]tandem.Conversation, error
 		       COALESCE((SELECT text FROM messages m WHERE m.conversation_id = c.id ORDER BY m.sent_at DESC, m.id DESC LIMIT 1), ''),
 		       (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
 		FROM conversations c
-		ORDER BY c.updated_at DESC, c.id DESC`)
+		ORDER BY COALESCE((SELECT max(sent_at) FROM messages m WHERE m.conversation_id = c.id), c.updated_at) DESC, c.id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)
 	}

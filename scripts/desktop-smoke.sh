@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Desktop smoke test: runs the built app (build/bin/tandem) in a real window
+# under Xvfb against a temporary database and a real Ollama server, and
+# checks what the window shows by the colours of its status bar:
+#   1. the window appears, with the demo, status bar healthy (green dot);
+#   2. Ollama is killed: the status bar turns into the error message;
+#   3. Ollama is started again: the error clears by itself;
+#   4. Ctrl+, opens the Settings dialog;
+#   5. the demo in Simplified Chinese, status bar healthy.
+# Screenshots: test-output/desktop/*.png. Fails if the window never appears.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+APP="$ROOT/build/bin/tandem"
+OUT="$ROOT/test-output/desktop"
+[ -x "$APP" ] || die "$APP is missing: run 'wails build' first"
+OLLAMA_BIN="${TANDEM_OLLAMA_BIN:-$("$ROOT/scripts/ollama-bin.sh")}"
+MODELFILE="${TANDEM_SHARED_MODELS:-$ROOT/../shared/models}/Modelfile.tiny-chat"
+[ -f "$MODELFILE" ] || die "$MODELFILE is missing (set TANDEM_SHARED_MODELS)"
+
+rm -rf "$OUT" && mkdir -p "$OUT"
+WORK="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# A display and a loopback port of our own.
+disp=90
+while [ -e "/tmp/.X11-unix/X$disp" ] || [ -e "/tmp/.X$disp-lock" ]; do disp=$((disp + 1)); done
+Xvfb ":$disp" -screen 0 1366x860x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
+pids+=($!)
+export DISPLAY=":$disp"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+HOST="127.0.0.1:$port"
+
+ollama_pid=
+start_ollama() {
+  OLLAMA_HOST="$HOST" OLLAMA_MODELS="$WORK/models" "$OLLAMA_BIN" serve >>"$WORK/ollama.log" 2>&1 &
+  ollama_pid=$!
+  pids+=($ollama_pid)
+  for _ in $(seq 100); do
+    curl -fsS "http://$HOST/api/version" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  cat "$WORK/ollama.log" >&2
+  die "ollama did not start on $HOST"
+}
+start_ollama
+OLLAMA_HOST="$HOST" "$OLLAMA_BIN" create tiny -f "$MODELFILE" >/dev/null 2>&1 || die "ollama create failed"
+
+# pixels COLOUR FILE: how many pixels of exactly COLOUR the status bar (the
+# window's bottom 20 rows) has in the screenshot FILE.
+pixels() {
+  local h
+  h=$(identify -format %h "$2")
+  convert "$2" -crop "x20+0+$((h - 22))" +repage -fill black +opaque "$1" -fill white -opaque "$1" \
+    -format '%[fx:round(mean*w*h)]' info:
+}
+
+# brightness FILE: mean grey level, 0..1; the dialog's backdrop darkens the window.
+brightness() { convert "$1" -colorspace gray -format '%[fx:mean]' info:; }
+
+win=
+shot() { import -window "$win" "$OUT/$1.png"; }
+
+# until_shot NAME COLOUR SECONDS: screenshots until the status bar shows
+# COLOUR, for at most SECONDS; prints how long it took.
+until_shot() {
+  local start end n
+  start=$(date +%s%N)
+  end=$((start + $3 * 1000000000))
+  while :; do
+    shot "$1"
+    n=$(pixels "$2" "$OUT/$1.png")
+    if [ "$n" -gt 3 ]; then
+      echo "$(( ($(date +%s%N) - start) / 1000000 )) ms"
+      return 0
+    fi
+    [ "$(date +%s%N)" -lt "$end" ] || return 1
+    sleep 0.2
+  done
+}
+
+OK_DOT='#1F9D55'
+ERROR_BG='#FDECEA'
+
+run_app() { # run_app LANG
+  local db="$WORK/$1.db"
+  go run ./cmd/tandem settings set --db "$db" "ollamaHost=$HOST" chatModel=tiny "uiLang=$2" >/dev/null
+  "$APP" --db "$db" >"$WORK/app-$1.log" 2>&1 &
+  app_pid=$!
+  pids+=($app_pid)
+  win=$(timeout 60 xdotool search --sync --onlyvisible --name '^Tandem$' | head -1) || {
+    cat "$WORK/app-$1.log" >&2
+    die "the Tandem window never appeared ($1)"
+  }
+}
+
+log "English window"
+run_app en en
+until_shot en "$OK_DOT" 20 >/dev/null || die "status bar never turned healthy (see $OUT/en.png)"
+
+log "stopping Ollama"
+kill -9 "$ollama_pid"
+wait "$ollama_pid" 2>/dev/null || true
+took=$(until_shot en-ollama-down "$ERROR_BG" 10) || die "the window never said Ollama is down (see $OUT/en-ollama-down.png)"
+log "    'not reachable' shown after $took"
+
+log "starting Ollama again"
+start_ollama
+took=$(until_shot en-recovered "$OK_DOT" 20) || die "the error did not clear after Ollama came back (see $OUT/en-recovered.png)"
+log "    recovered after $took"
+
+log "opening Settings with Ctrl+,"
+before=$(brightness "$OUT/en-recovered.png")
+xdotool mousemove --window "$win" 600 500 click 1 key --clearmodifiers ctrl+comma
+sleep 1
+shot en-settings
+after=$(brightness "$OUT/en-settings.png")
+awk -v a="$after" -v b="$before" 'BEGIN { exit !(a < b - 0.1) }' ||
+  die "Ctrl+, did not open the Settings dialog (brightness $before -> $after; see $OUT/en-settings.png)"
+kill "$app_pid"
+
+log "Chinese window"
+run_app zh zh-CN
+until_shot zh "$OK_DOT" 20 >/dev/null || die "status bar never turned healthy in Chinese (see $OUT/zh.png)"
+
+log "screenshots in $OUT"
+echo "desktop-smoke: 5 passed, 0 failed"
