@@ -106,8 +106,7 @@ run_app en en
 until_shot en "$OK_DOT" 20 >/dev/null || die "status bar never turned healthy (see $OUT/en.png)"
 
 log "stopping Ollama"
-kill -9 "$ollama_pid"
-wait "$ollama_pid" 2>/dev/null || true
+{ kill -9 "$ollama_pid" && wait "$ollama_pid"; } 2>/dev/null || true
 took=$(until_shot en-ollama-down "$ERROR_BG" 10) || die "the window never said Ollama is down (see $OUT/en-ollama-down.png)"
 log "    'not reachable' shown after $took"
 
