@@ -47,7 +47,7 @@ func (s *SettingsService) Save(set tandem.Settings) error {
 	if err := s.store.SaveSettings(s.ctx, set); err != nil {
 		return err
 	}
-	s.monitor.Configure(healthConfig(set))
+	s.monitor.Configure(health.ConfigOf(set))
 	s.events.Emit(EventSettingsChanged, set)
 	return nil
 }

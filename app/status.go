@@ -2,21 +2,15 @@ package app
 
 import (
 	"tandem/internal/health"
-	"tandem/internal/llm"
 	"tandem/internal/tandem"
 )
 
 // NewMonitor watches the server and models named in s and sends each change
 // of status to the frontend. The caller runs it.
 func NewMonitor(s tandem.Settings, events Emitter) *health.Monitor {
-	dial := func(host string) (health.Ollama, error) { return llm.New(host) }
-	return health.New(healthConfig(s), dial, func(st health.Status) {
+	return health.New(health.ConfigOf(s), health.Dial, func(st health.Status) {
 		events.Emit(EventStatusChanged, st)
 	})
-}
-
-func healthConfig(s tandem.Settings) health.Config {
-	return health.Config{Host: s.OllamaHost, ChatModel: s.ChatModel, EmbedModel: s.EmbedModel}
 }
 
 // StatusService reports the Ollama connection to the status bar.

@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"tandem/internal/health"
-	"tandem/internal/llm"
 	"tandem/internal/store"
 	"tandem/internal/tandem"
 )
@@ -95,7 +94,11 @@ func newFlags(name string, out io.Writer) common {
 	return common{fs: fs, db: fs.String("db", "", "database file"), asJSON: fs.Bool("json", false, "print JSON")}
 }
 
-func (c common) open(ctx context.Context) (*store.Store, error) {
+// open parses args and opens the database.
+func (c common) open(ctx context.Context, args []string) (*store.Store, error) {
+	if err := c.fs.Parse(args); err != nil {
+		return nil, err
+	}
 	path := *c.db
 	if path == "" {
 		var err error
@@ -106,6 +109,20 @@ func (c common) open(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, path)
 }
 
+// openSettings is open, then reads the settings.
+func (c common) openSettings(ctx context.Context, args []string) (*store.Store, tandem.Settings, error) {
+	st, err := c.open(ctx, args)
+	if err != nil {
+		return nil, tandem.Settings{}, err
+	}
+	s, err := st.Settings(ctx, tandem.DefaultSettings(os.Getenv))
+	if err != nil {
+		st.Close()
+		return nil, s, err
+	}
+	return st, s, nil
+}
+
 func printJSON(out io.Writer, v any) error {
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
@@ -114,20 +131,12 @@ func printJSON(out io.Writer, v any) error {
 
 func cmdStatus(ctx context.Context, args []string, out io.Writer) error {
 	f := newFlags("status", out)
-	if err := f.fs.Parse(args); err != nil {
-		return err
-	}
-	st, err := f.open(ctx)
+	st, s, err := f.openSettings(ctx, args)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	s, err := st.Settings(ctx, tandem.DefaultSettings(os.Getenv))
-	if err != nil {
-		return err
-	}
-	res := health.Check(ctx, func(host string) (health.Ollama, error) { return llm.New(host) },
-		health.Config{Host: s.OllamaHost, ChatModel: s.ChatModel, EmbedModel: s.EmbedModel})
+	res := health.Check(ctx, health.Dial, health.ConfigOf(s))
 	if *f.asJSON {
 		if err := printJSON(out, res); err != nil {
 			return err
@@ -150,18 +159,11 @@ func cmdStatus(ctx context.Context, args []string, out io.Writer) error {
 
 func cmdSettings(ctx context.Context, args []string, out io.Writer) error {
 	f := newFlags("settings", out)
-	if err := f.fs.Parse(args); err != nil {
-		return err
-	}
-	st, err := f.open(ctx)
+	st, s, err := f.openSettings(ctx, args)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	s, err := st.Settings(ctx, tandem.DefaultSettings(os.Getenv))
-	if err != nil {
-		return err
-	}
 	if *f.asJSON {
 		return printJSON(out, s)
 	}
@@ -172,20 +174,13 @@ func cmdSettings(ctx context.Context, args []string, out io.Writer) error {
 
 func cmdSettingsSet(ctx context.Context, args []string, out io.Writer) error {
 	f := newFlags("settings set", out)
-	if err := f.fs.Parse(args); err != nil {
-		return err
-	}
-	if f.fs.NArg() == 0 {
-		return errUsage{"settings set needs KEY=VALUE"}
-	}
-	st, err := f.open(ctx)
+	st, s, err := f.openSettings(ctx, args)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	s, err := st.Settings(ctx, tandem.DefaultSettings(os.Getenv))
-	if err != nil {
-		return err
+	if f.fs.NArg() == 0 {
+		return errUsage{"settings set needs KEY=VALUE"}
 	}
 	// Go through the JSON names, the same ones the frontend uses.
 	m := map[string]any{}
@@ -211,10 +206,7 @@ func cmdSettingsSet(ctx context.Context, args []string, out io.Writer) error {
 
 func cmdDB(ctx context.Context, sub string, args []string, out io.Writer) error {
 	f := newFlags("db "+sub, out)
-	if err := f.fs.Parse(args); err != nil {
-		return err
-	}
-	st, err := f.open(ctx)
+	st, err := f.open(ctx, args)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tandem/internal/llm"
+	"tandem/internal/tandem"
 )
 
 // State is the overall verdict.
@@ -60,6 +61,14 @@ type Config struct {
 	ChatModel  string
 	EmbedModel string
 }
+
+// ConfigOf picks what to watch out of the settings.
+func ConfigOf(s tandem.Settings) Config {
+	return Config{Host: s.OllamaHost, ChatModel: s.ChatModel, EmbedModel: s.EmbedModel}
+}
+
+// Dial connects to a real server; tests pass fakes instead.
+func Dial(host string) (Ollama, error) { return llm.New(host) }
 
 // Polling: steady while healthy; from minBackoff doubling to maxBackoff while not.
 const (
