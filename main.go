@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/wailsapp/wails/v2"
@@ -40,6 +41,14 @@ func run() error {
 	defer cancel()
 
 	path := *dbPath
+	if generatingBindings {
+		dir, err := os.MkdirTemp("", "tandem-bindings-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, "tandem.db")
+	}
 	if path == "" {
 		var err error
 		if path, err = store.DefaultPath(os.Getenv); err != nil {
