@@ -10,35 +10,50 @@ import (
 	"tandem/internal/tandem"
 )
 
-// UpsertConversation creates the conversation (source, external id) or updates
-// its title, customer and status, and sets c.ID.
+// UpsertConversation creates the conversation (source, external id) or
+// updates it; empty fields of c leave the stored values as they are. It fills
+// c with the stored row.
 func (s *Store) UpsertConversation(ctx context.Context, c *tandem.Conversation) error {
 	if c.Source == "" || c.ExternalID == "" {
 		return tandem.Errorf(tandem.EINVALID, "a conversation needs a source and an external id")
 	}
-	if c.Status == "" {
-		c.Status = tandem.ConversationOpen
-	}
-	now := s.now()
-	if c.CreatedAt.IsZero() {
-		c.CreatedAt = now
-	}
-	c.UpdatedAt = now
-	err := s.w.QueryRowContext(ctx, `
+	now := formatTime(s.now())
+	row := s.w.QueryRowContext(ctx, `
 		INSERT INTO conversations (source, external_id, title, customer_name, customer_lang, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, COALESCE(NULLIF(?, ''), 'open'), ?, ?)
 		ON CONFLICT (source, external_id) DO UPDATE SET
-			title = excluded.title, customer_name = excluded.customer_name,
-			customer_lang = excluded.customer_lang, status = excluded.status,
+			title = COALESCE(NULLIF(excluded.title, ''), title),
+			customer_name = COALESCE(NULLIF(excluded.customer_name, ''), customer_name),
+			customer_lang = COALESCE(NULLIF(excluded.customer_lang, ''), customer_lang),
+			status = COALESCE(NULLIF(?, ''), status),
 			updated_at = excluded.updated_at
-		RETURNING id, created_at`,
-		c.Source, c.ExternalID, c.Title, c.CustomerName, c.CustomerLang, c.Status,
-		formatTime(c.CreatedAt), formatTime(now),
-	).Scan(&c.ID, scanTime(&c.CreatedAt))
-	if err != nil {
+		RETURNING `+conversationColumns,
+		c.Source, c.ExternalID, c.Title, c.CustomerName, c.CustomerLang, c.Status, now, now, c.Status)
+	if err := scanConversation(row, c); err != nil {
 		return fmt.Errorf("save conversation %s/%s: %w", c.Source, c.ExternalID, err)
 	}
 	return nil
+}
+
+const conversationColumns = `id, source, external_id, title, customer_name, customer_lang, status, created_at, updated_at`
+
+func scanConversation(row interface{ Scan(...any) error }, c *tandem.Conversation) error {
+	return row.Scan(&c.ID, &c.Source, &c.ExternalID, &c.Title, &c.CustomerName, &c.CustomerLang, &c.Status,
+		scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt))
+}
+
+// ConversationByExternalID finds a conversation by its source and external id.
+func (s *Store) ConversationByExternalID(ctx context.Context, source, externalID string) (tandem.Conversation, error) {
+	var c tandem.Conversation
+	err := scanConversation(s.r.QueryRowContext(ctx,
+		`SELECT `+conversationColumns+` FROM conversations WHERE source = ? AND external_id = ?`, source, externalID), &c)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, tandem.Errorf(tandem.ENOTFOUND, "conversation %s/%s does not exist", source, externalID)
+	}
+	if err != nil {
+		return c, fmt.Errorf("find conversation %s/%s: %w", source, externalID, err)
+	}
+	return c, nil
 }
 
 // Conversations lists conversations, latest message first, with each

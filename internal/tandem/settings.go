@@ -44,6 +44,9 @@ func DefaultSettings(getenv func(string) string) Settings {
 
 var langTag = regexp.MustCompile(`^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$`)
 
+// ValidLangTag reports whether s looks like a BCP 47 tag such as en or zh-CN.
+func ValidLangTag(s string) bool { return langTag.MatchString(s) }
+
 // Validate reports the first field that cannot be used, naming the fix.
 func (s *Settings) Validate() error {
 	if _, err := OllamaURL(s.OllamaHost); err != nil {
