@@ -4,20 +4,54 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 
 	"tandem/internal/tandem"
 )
 
 // settingFields maps each stored key to its field, so that loading and saving
-// cannot disagree on the names.
-func settingFields(s *tandem.Settings) map[string]*string {
-	return map[string]*string{
-		"ollama_host": &s.OllamaHost,
-		"chat_model":  &s.ChatModel,
-		"embed_model": &s.EmbedModel,
-		"agent_lang":  &s.AgentLang,
-		"ui_lang":     &s.UILang,
+// cannot disagree on the names. Values are stored as text.
+func settingFields(s *tandem.Settings) map[string]any {
+	return map[string]any{
+		"ollama_host":         &s.OllamaHost,
+		"chat_model":          &s.ChatModel,
+		"embed_model":         &s.EmbedModel,
+		"agent_lang":          &s.AgentLang,
+		"ui_lang":             &s.UILang,
+		"ingest_port":         &s.IngestPort,
+		"ingest_token":        &s.IngestToken,
+		"chatwoot_mode":       &s.ChatwootMode,
+		"chatwoot_url":        &s.ChatwootURL,
+		"chatwoot_account_id": &s.ChatwootAccountID,
+		"chatwoot_token":      &s.ChatwootToken,
+		"chatwoot_secret":     &s.ChatwootSecret,
 	}
+}
+
+func settingText(field any) (string, error) {
+	switch f := field.(type) {
+	case *string:
+		return *f, nil
+	case *int:
+		return strconv.Itoa(*f), nil
+	}
+	return "", fmt.Errorf("settings field of type %T", field)
+}
+
+func setSetting(field any, v string) error {
+	switch f := field.(type) {
+	case *string:
+		*f = v
+	case *int:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return err
+		}
+		*f = n
+	default:
+		return fmt.Errorf("settings field of type %T", field)
+	}
+	return nil
 }
 
 // Settings returns the saved settings, with defaults for what was never saved.
@@ -35,7 +69,9 @@ func (s *Store) Settings(ctx context.Context, defaults tandem.Settings) (tandem.
 			return out, fmt.Errorf("read settings: %w", err)
 		}
 		if f, ok := fields[k]; ok {
-			*f = v
+			if err := setSetting(f, v); err != nil {
+				return out, fmt.Errorf("read setting %s: %w", k, err)
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -51,11 +87,15 @@ func (s *Store) SaveSettings(ctx context.Context, set tandem.Settings) error {
 	}
 	now := formatTime(s.now())
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		for k, v := range settingFields(&set) {
+		for k, f := range settingFields(&set) {
+			v, err := settingText(f)
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx,
 				`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
 				 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-				 WHERE value <> excluded.value`, k, *v, now); err != nil {
+				 WHERE value <> excluded.value`, k, v, now); err != nil {
 				return err
 			}
 		}

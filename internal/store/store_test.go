@@ -114,8 +114,10 @@ func TestSettings(t *testing.T) {
 		t.Fatalf("unsaved settings = %+v, want defaults %+v", got, defaults)
 	}
 
-	want := tandem.Settings{OllamaHost: "10.1.2.3:11500", ChatModel: "llama3.2:3b", EmbedModel: "nomic-embed-text",
-		AgentLang: "zh-CN", UILang: "zh-CN"}
+	want := defaults
+	want.OllamaHost, want.ChatModel, want.EmbedModel = "10.1.2.3:11500", "llama3.2:3b", "nomic-embed-text"
+	want.AgentLang, want.UILang, want.IngestPort, want.IngestToken = "zh-CN", "zh-CN", 9123, "secret-token"
+	want.ChatwootMode, want.ChatwootURL, want.ChatwootAccountID, want.ChatwootToken = "poll", "https://chat.example.com", 3, "tok"
 	if err := s.SaveSettings(ctx, want); err != nil {
 		t.Fatal(err)
 	}

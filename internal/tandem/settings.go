@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -14,7 +15,22 @@ type Settings struct {
 	EmbedModel string `json:"embedModel"` // "" turns semantic search off
 	AgentLang  string `json:"agentLang"`  // language the agent reads and writes
 	UILang     string `json:"uiLang"`     // one of UILanguages
+
+	// The local ingest API: 127.0.0.1:IngestPort, Bearer IngestToken.
+	IngestPort  int    `json:"ingestPort"`
+	IngestToken string `json:"ingestToken"`
+
+	// Chatwoot: ChatwootMode is "off", "webhook" (Chatwoot posts to the
+	// ingest API) or "poll" (Tandem asks Chatwoot's REST API).
+	ChatwootMode      string `json:"chatwootMode"`
+	ChatwootURL       string `json:"chatwootUrl"`
+	ChatwootAccountID int    `json:"chatwootAccountId"`
+	ChatwootToken     string `json:"chatwootToken"`  // api_access_token, for polling and sending
+	ChatwootSecret    string `json:"chatwootSecret"` // webhook signing secret
 }
+
+// DefaultIngestPort is the local ingest API's port unless Settings say otherwise.
+const DefaultIngestPort = 8765
 
 // UILanguages are the languages the interface is translated into.
 var UILanguages = []string{"en", "zh-CN"}
@@ -35,10 +51,12 @@ func DefaultSettings(getenv func(string) string) Settings {
 		}
 	}
 	return Settings{
-		OllamaHost: host,
-		ChatModel:  DefaultChatModel,
-		AgentLang:  "en",
-		UILang:     "en",
+		OllamaHost:   host,
+		ChatModel:    DefaultChatModel,
+		AgentLang:    "en",
+		UILang:       "en",
+		IngestPort:   DefaultIngestPort,
+		ChatwootMode: "off",
 	}
 }
 
@@ -58,12 +76,29 @@ func (s *Settings) Validate() error {
 	if !langTag.MatchString(s.AgentLang) {
 		return Errorf(EINVALID, "agent language %q is not a language tag such as en or zh-CN", s.AgentLang)
 	}
-	for _, l := range UILanguages {
-		if s.UILang == l {
-			return nil
-		}
+	if !slices.Contains(UILanguages, s.UILang) {
+		return Errorf(EINVALID, "interface language %q is not one of %s", s.UILang, strings.Join(UILanguages, ", "))
 	}
-	return Errorf(EINVALID, "interface language %q is not one of %s", s.UILang, strings.Join(UILanguages, ", "))
+	if s.IngestPort < 1024 || s.IngestPort > 65535 {
+		return Errorf(EINVALID, "ingest port %d is not between 1024 and 65535", s.IngestPort)
+	}
+	switch s.ChatwootMode {
+	case "off":
+	case "webhook":
+		if s.ChatwootSecret == "" {
+			return Errorf(EINVALID, "Chatwoot webhooks need the webhook secret from Chatwoot's integration settings")
+		}
+	case "poll":
+		if u, err := url.Parse(s.ChatwootURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return Errorf(EINVALID, "Chatwoot URL %q is not an http(s) address such as https://chat.example.com", s.ChatwootURL)
+		}
+		if s.ChatwootAccountID <= 0 || s.ChatwootToken == "" {
+			return Errorf(EINVALID, "Chatwoot polling needs the account id and your access token (Chatwoot → Profile settings)")
+		}
+	default:
+		return Errorf(EINVALID, "Chatwoot mode %q is not off, webhook or poll", s.ChatwootMode)
+	}
+	return nil
 }
 
 // OllamaURL turns what a person types for the Ollama host ("127.0.0.1",

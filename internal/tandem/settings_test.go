@@ -80,6 +80,15 @@ func TestSettingsValidate(t *testing.T) {
 		{"no chat model", func(s *tandem.Settings) { s.ChatModel = "" }},
 		{"agent language", func(s *tandem.Settings) { s.AgentLang = "english please" }},
 		{"ui language", func(s *tandem.Settings) { s.UILang = "fr" }},
+		{"ingest port", func(s *tandem.Settings) { s.IngestPort = 80 }},
+		{"chatwoot mode", func(s *tandem.Settings) { s.ChatwootMode = "sometimes" }},
+		{"webhook without secret", func(s *tandem.Settings) { s.ChatwootMode = "webhook" }},
+		{"poll without url", func(s *tandem.Settings) {
+			s.ChatwootMode, s.ChatwootAccountID, s.ChatwootToken = "poll", 1, "t"
+		}},
+		{"poll without token", func(s *tandem.Settings) {
+			s.ChatwootMode, s.ChatwootURL, s.ChatwootAccountID = "poll", "https://chat.example.com", 1
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
