@@ -9,11 +9,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	"tandem/internal/health"
+	"tandem/internal/httpapi"
+	"tandem/internal/ingest"
 	"tandem/internal/store"
 	"tandem/internal/tandem"
 )
@@ -26,6 +30,10 @@ Usage:
   tandem settings set [--db FILE] KEY=VALUE...
                                             change settings (keys: ollamaHost, chatModel,
                                             embedModel, agentLang, uiLang)
+  tandem serve    [--db FILE] [--addr 127.0.0.1:PORT] [--token T]
+                                            run the local ingest API without a window
+  tandem bench ingest [--messages N] [--workers W] [--json]
+                                            ingest throughput and latency to commit
   tandem db check [--db FILE]               integrity check of the database and its indexes
   tandem db schema [--db FILE]              print the database schema
 
@@ -34,7 +42,7 @@ config folder. OLLAMA_HOST sets the default Ollama host.
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -71,6 +79,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return cmdSettingsSet(ctx, args[2:], out)
 		}
 		return cmdSettings(ctx, args[1:], out)
+	case "bench":
+		return cmdBench(ctx, args[1:], out)
+	case "serve":
+		return cmdServe(ctx, args[1:], out)
 	case "db":
 		if len(args) > 1 && (args[1] == "check" || args[1] == "schema") {
 			return cmdDB(ctx, args[1], args[2:], out)
@@ -231,4 +243,34 @@ func cmdDB(ctx context.Context, sub string, args []string, out io.Writer) error 
 	}
 	fmt.Fprintf(out, "%s: ok\n", st.Path())
 	return nil
+}
+
+func cmdServe(ctx context.Context, args []string, out io.Writer) error {
+	f := newFlags("serve", out)
+	addr := f.fs.String("addr", "", "listen address, loopback only (default 127.0.0.1:PORT from Settings)")
+	token := f.fs.String("token", "", "bearer token (default: the one in Settings, made on first use)")
+	st, s, err := f.openSettings(ctx, args)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *token == "" {
+		if s.EnsureToken() {
+			if err := st.SaveSettings(ctx, s); err != nil {
+				return err
+			}
+		}
+		*token = s.IngestToken
+	}
+	if *addr == "" {
+		*addr = fmt.Sprintf("127.0.0.1:%d", s.IngestPort)
+	}
+	l, err := httpapi.Listen(*addr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	api := httpapi.New(ingest.New(st), st, *token, log)
+	fmt.Fprintf(out, "tandem: ingest API on http://%s (database %s)\n", l.Addr(), st.Path())
+	return httpapi.Serve(ctx, l, api)
 }

@@ -28,6 +28,9 @@ func TestCommands(t *testing.T) {
 		{args: []string{"db", "schema", "--db", db}, want: "CREATE VIRTUAL TABLE kb_articles_fts"},
 		{args: []string{"db"}, wantErr: "check or schema"},
 		{args: []string{"frobnicate"}, wantErr: "unknown command"},
+		{args: []string{"bench", "ingest", "--messages", "200", "--json"}, want: `"messages_per_s"`},
+		{args: []string{"bench"}, wantErr: "ingest"},
+		{args: []string{"serve", "--db", db, "--addr", "0.0.0.0:8765"}, wantErr: "loopback"},
 		{args: []string{"settings", "set", "--db", db, "ollamaHost=127.0.0.1:1"}, want: "saved"},
 		{args: []string{"status", "--db", db}, want: "state:   unreachable", wantErr: "not reachable at 127.0.0.1:1"},
 	}

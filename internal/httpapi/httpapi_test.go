@@ -97,7 +97,7 @@ func TestAPI(t *testing.T) {
 		{"1 MB body", call{"POST", msgs, `{"role":"customer","text":"` + strings.Repeat("a", 1<<20) + `"}`, nil}, 413, "over"},
 		{"bad ts", call{"POST", msgs, `{"role":"customer","text":"hi","ts":"yesterday"}`, nil}, 400, "RFC 3339"},
 		{"bad lang", call{"POST", msgs, `{"role":"customer","text":"hi","lang":"english please"}`, nil}, 422, "language tag"},
-		{"wrong content type", call{"POST", msgs, `{"role":"customer","text":"hi"}`, map[string]string{"Content-Type": "text/plain"}}, 415, "application/json"},
+		{"curl's default content type", call{"POST", msgs, `{"role":"customer","text":"form-typed","external_id":"m3"}`, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}, 201, ""},
 		{"long external id", call{"POST", msgs, `{"role":"customer","text":"hi","external_id":"` + strings.Repeat("x", 300) + `"}`, nil}, 422, "external_id"},
 		{"end unknown", call{"POST", "/v1/conversations/nope/end", ``, nil}, 404, "does not exist"},
 		{"end", call{"POST", "/v1/conversations/c1/end", ``, nil}, 200, ""},
@@ -123,8 +123,8 @@ func TestAPI(t *testing.T) {
 		t.Fatalf("GET messages: %d %v", status, body)
 	}
 	list := body["messages"].([]any)
-	if len(list) != 2 {
-		t.Fatalf("stored %d messages, want 2: %v", len(list), list)
+	if len(list) != 3 {
+		t.Fatalf("stored %d messages, want 3: %v", len(list), list)
 	}
 	first := list[0].(map[string]any)
 	if first["external_id"] != "m1" || first["text"] != "Where is my parcel?" || first["conversation_id"] != "c1" || first["ts"] != "2026-11-24T09:30:00Z" {

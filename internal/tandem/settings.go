@@ -1,6 +1,8 @@
 package tandem
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"net"
 	"net/url"
 	"regexp"
@@ -136,4 +138,20 @@ func OllamaURL(host string) (*url.URL, error) {
 		u.Path = "/" + strings.TrimSuffix(path, "/")
 	}
 	return u, nil
+}
+
+// NewToken returns a random token for the ingest API.
+func NewToken() string {
+	b := make([]byte, 24)
+	rand.Read(b) // never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// EnsureToken gives s an ingest token if it has none, and reports whether it did.
+func (s *Settings) EnsureToken() bool {
+	if s.IngestToken != "" {
+		return false
+	}
+	s.IngestToken = NewToken()
+	return true
 }

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"tandem/internal/httpapi"
+	"tandem/internal/ingest"
+	"tandem/internal/store"
+)
+
+// cmdBench runs a benchmark and prints a table (or JSON).
+func cmdBench(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) == 0 || args[0] != "ingest" {
+		return errUsage{"bench needs a benchmark name: ingest"}
+	}
+	f := newFlags("bench ingest", out)
+	n := f.fs.Int("messages", 5000, "messages to send")
+	workers := f.fs.Int("workers", 4, "concurrent senders")
+	if err := f.fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "tandem-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := *f.db
+	if path == "" {
+		path = filepath.Join(dir, "bench.db")
+	}
+	res, err := benchIngest(ctx, path, *n, *workers)
+	if err != nil {
+		return err
+	}
+	if *f.asJSON {
+		return printJSON(out, res)
+	}
+	fmt.Fprintf(out, "ingest over the local API, acknowledged after commit (%d messages, %d senders)\n", res.Messages, res.Workers)
+	fmt.Fprintf(out, "%-22s %10s\n", "metric", "value")
+	fmt.Fprintf(out, "%-22s %10.0f\n", "messages/s", res.PerSecond)
+	fmt.Fprintf(out, "%-22s %10.2f\n", "latency p50 (ms)", res.P50ms)
+	fmt.Fprintf(out, "%-22s %10.2f\n", "latency p95 (ms)", res.P95ms)
+	fmt.Fprintf(out, "%-22s %10.2f\n", "latency p99 (ms)", res.P99ms)
+	return nil
+}
+
+type ingestBench struct {
+	Messages  int     `json:"messages"`
+	Workers   int     `json:"workers"`
+	PerSecond float64 `json:"messages_per_s"`
+	P50ms     float64 `json:"p50_ms"`
+	P95ms     float64 `json:"p95_ms"`
+	P99ms     float64 `json:"p99_ms"`
+}
+
+// benchIngest sends n messages to a real ingest server on loopback, spread
+// over 20 conversations, and times each request from send to acknowledgement
+// (which the server gives only after the commit).
+func benchIngest(ctx context.Context, path string, n, workers int) (ingestBench, error) {
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return ingestBench{}, err
+	}
+	defer st.Close()
+	l, err := httpapi.Listen("127.0.0.1:0")
+	if err != nil {
+		return ingestBench{}, err
+	}
+	const token = "bench"
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go httpapi.Serve(ctx, l, httpapi.New(ingest.New(st), st, token, slog.New(slog.DiscardHandler)))
+	base := "http://" + l.Addr().String()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
+
+	send := func(method, path string, body any) (time.Duration, error) {
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequestWithContext(ctx, method, base+path, bytes.NewReader(b))
+		req.Header.Set("Authorization", "Bearer "+token)
+		start := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode >= 300 {
+			return 0, fmt.Errorf("%s %s: %s", method, path, resp.Status)
+		}
+		return time.Since(start), nil
+	}
+	const conversations = 20
+	for c := range conversations {
+		if _, err := send("PUT", fmt.Sprintf("/v1/conversations/bench-%d", c), map[string]string{"title": "bench"}); err != nil {
+			return ingestBench{}, err
+		}
+	}
+
+	lat := make([]time.Duration, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	start := time.Now()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				d, err := send("POST", fmt.Sprintf("/v1/conversations/bench-%d/messages", i%conversations), map[string]string{
+					"role": "customer", "text": fmt.Sprintf("Where is my parcel? Order #%d has not arrived.", 100000+i),
+					"external_id": fmt.Sprintf("m%d", i),
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+				lat[i] = d
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(errs)
+	if err := <-errs; err != nil {
+		return ingestBench{}, err
+	}
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	return ingestBench{Messages: n, Workers: workers, PerSecond: float64(n) / elapsed.Seconds(),
+		P50ms: pct(0.50), P95ms: pct(0.95), P99ms: pct(0.99)}, nil
+}
