@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -19,6 +20,8 @@ import (
 
 	"tandem/app"
 	"tandem/internal/demo"
+	"tandem/internal/httpapi"
+	"tandem/internal/ingest"
 	"tandem/internal/store"
 	"tandem/internal/tandem"
 )
@@ -71,13 +74,25 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	if settings.EnsureToken() {
+		if err := st.SaveSettings(ctx, settings); err != nil {
+			return err
+		}
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
-	wailsEvents := &app.WailsEvents{}
-	events := app.NewThrottle(100*time.Millisecond, wailsEvents.Emit)
+	wrt := &app.WailsRuntime{}
+	events := app.NewThrottle(100*time.Millisecond, wrt.Emit)
 	monitor := app.NewMonitor(settings, events)
+	ing := ingest.New(st)
+	api := app.NewAPIRunner(ctx, func(token string) *httpapi.Server {
+		return httpapi.New(ing, st, token, logger)
+	}, events, logger)
+
 	status := app.NewStatusService(monitor)
-	settingsSvc := app.NewSettingsService(ctx, st, defaults, monitor, events)
+	settingsSvc := app.NewSettingsService(ctx, st, defaults, events, app.ApplyToMonitor(monitor), api.Apply)
 	conversations := app.NewConversationService(ctx, st)
+	ingestSvc := app.NewIngestService(ctx, ing, st, wrt, events, api.Status)
 
 	return wails.Run(&options.App{
 		Title:     "Tandem",
@@ -90,13 +105,16 @@ func run() error {
 		},
 		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 1},
 		OnStartup: func(wctx context.Context) {
-			wailsEvents.Start(wctx)
+			wrt.Start(wctx)
 			go monitor.Run(ctx)
+			go app.ForwardIngestEvents(ctx, ing, events)
+			go app.WatchClipboard(ctx, ingestSvc, 500*time.Millisecond)
+			api.Apply(settings)
 		},
 		OnShutdown: func(context.Context) {
 			events.Flush()
 			cancel()
 		},
-		Bind: []any{settingsSvc, status, conversations},
+		Bind: []any{settingsSvc, status, conversations, ingestSvc},
 	})
 }

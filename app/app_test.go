@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"tandem/internal/health"
 	"tandem/internal/store"
 	"tandem/internal/tandem"
 )
@@ -89,12 +88,6 @@ func TestThrottleTrailing(t *testing.T) {
 	t.Fatalf("trailing event never sent: %+v", r.events)
 }
 
-type fakeMonitor struct{ got []health.Config }
-
-var _ Monitor = (*fakeMonitor)(nil)
-
-func (f *fakeMonitor) Configure(c health.Config) { f.got = append(f.got, c) }
-
 func TestSettingsSaveApplies(t *testing.T) {
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
@@ -103,16 +96,17 @@ func TestSettingsSaveApplies(t *testing.T) {
 	}
 	defer st.Close()
 	defaults := tandem.DefaultSettings(func(string) string { return "" })
-	mon, rec := &fakeMonitor{}, &recorder{}
-	svc := NewSettingsService(ctx, st, defaults, mon, rec)
+	var applied []tandem.Settings
+	rec := &recorder{}
+	svc := NewSettingsService(ctx, st, defaults, rec, func(s tandem.Settings) { applied = append(applied, s) })
 
 	next := defaults
 	next.OllamaHost, next.ChatModel, next.UILang = "127.0.0.1:11999", "llama3.2:3b", "zh-CN"
 	if err := svc.Save(next); err != nil {
 		t.Fatal(err)
 	}
-	if len(mon.got) != 1 || mon.got[0] != (health.Config{Host: "127.0.0.1:11999", ChatModel: "llama3.2:3b"}) {
-		t.Fatalf("monitor configured with %+v", mon.got)
+	if len(applied) != 1 || applied[0] != next {
+		t.Fatalf("applied %+v", applied)
 	}
 	if len(rec.events) != 1 || rec.events[0].name != EventSettingsChanged || rec.events[0].data != next {
 		t.Fatalf("events %+v", rec.events)
@@ -126,7 +120,7 @@ func TestSettingsSaveApplies(t *testing.T) {
 	if err := svc.Save(bad); tandem.ErrorCode(err) != tandem.EINVALID {
 		t.Fatalf("Save(bad) = %v", err)
 	}
-	if len(mon.got) != 1 || len(rec.events) != 1 {
+	if len(applied) != 1 || len(rec.events) != 1 {
 		t.Fatal("a rejected save was applied")
 	}
 }

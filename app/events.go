@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -16,11 +17,15 @@ import (
 const (
 	EventStatusChanged        = "status:changed"        // health.Status
 	EventSettingsChanged      = "settings:changed"      // tandem.Settings
-	EventConversationsChanged = "conversations:changed" // no payload: reload the list
+	EventConversationsChanged = "conversations:changed" // no payload: reload the list and the open transcript
+	EventClipboardChanged     = "clipboard:changed"     // bool: watch on
+	EventIngestFailed         = "ingest:failed"         // error text
+	EventAPIChanged           = "api:changed"           // APIStatus
 )
 
 // EventNames lists every event, for the mirror test.
-var EventNames = []string{EventStatusChanged, EventSettingsChanged, EventConversationsChanged}
+var EventNames = []string{EventStatusChanged, EventSettingsChanged, EventConversationsChanged,
+	EventClipboardChanged, EventIngestFailed, EventAPIChanged}
 
 // Emitter sends named events to the frontend.
 type Emitter interface {
@@ -91,26 +96,61 @@ func (t *Throttle) Flush() {
 	}
 }
 
-// WailsEvents emits through the Wails runtime once the app has started;
-// events before that have no window to go to and are dropped.
-type WailsEvents struct {
+// WailsRuntime reaches the window through the Wails runtime once the app has
+// started; events before that have no window to go to and are dropped.
+type WailsRuntime struct {
 	mu  sync.Mutex
 	ctx context.Context
 }
 
 // Start is called from Wails' OnStartup with the runtime's context.
-func (e *WailsEvents) Start(ctx context.Context) {
-	e.mu.Lock()
-	e.ctx = ctx
-	e.mu.Unlock()
+func (w *WailsRuntime) Start(ctx context.Context) {
+	w.mu.Lock()
+	w.ctx = ctx
+	w.mu.Unlock()
+}
+
+func (w *WailsRuntime) wctx() context.Context {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.ctx
 }
 
 // Emit sends one event to the frontend.
-func (e *WailsEvents) Emit(name string, data any) {
-	e.mu.Lock()
-	ctx := e.ctx
-	e.mu.Unlock()
-	if ctx != nil {
+func (w *WailsRuntime) Emit(name string, data any) {
+	if ctx := w.wctx(); ctx != nil {
 		runtime.EventsEmit(ctx, name, data)
 	}
+}
+
+var errNoWindow = errors.New("the window is not open yet")
+
+// Text reads the system clipboard.
+func (w *WailsRuntime) Text(context.Context) (string, error) {
+	ctx := w.wctx()
+	if ctx == nil {
+		return "", errNoWindow
+	}
+	return runtime.ClipboardGetText(ctx)
+}
+
+// SetText writes the system clipboard.
+func (w *WailsRuntime) SetText(_ context.Context, text string) error {
+	ctx := w.wctx()
+	if ctx == nil {
+		return errNoWindow
+	}
+	return runtime.ClipboardSetText(ctx, text)
+}
+
+// OpenFile asks the agent to choose a file; "" means cancelled.
+func (w *WailsRuntime) OpenFile(title string, patterns string) (string, error) {
+	ctx := w.wctx()
+	if ctx == nil {
+		return "", errNoWindow
+	}
+	return runtime.OpenFileDialog(ctx, runtime.OpenDialogOptions{
+		Title:   title,
+		Filters: []runtime.FileFilter{{DisplayName: title, Pattern: patterns}},
+	})
 }

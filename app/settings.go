@@ -14,24 +14,24 @@ type SettingsStore interface {
 	Path() string
 }
 
-// Monitor is told of the server and models to watch when settings change.
-type Monitor interface {
-	Configure(health.Config)
-}
-
-var _ Monitor = (*health.Monitor)(nil)
-
 // SettingsService reads and saves the agent's settings and applies them at once.
 type SettingsService struct {
 	ctx      context.Context
 	store    SettingsStore
 	defaults tandem.Settings
-	monitor  Monitor
 	events   Emitter
+	apply    []func(tandem.Settings)
 }
 
-func NewSettingsService(ctx context.Context, store SettingsStore, defaults tandem.Settings, monitor Monitor, events Emitter) *SettingsService {
-	return &SettingsService{ctx: ctx, store: store, defaults: defaults, monitor: monitor, events: events}
+// NewSettingsService calls each apply function with the new settings after
+// every save, so that the parts they configure change at once.
+func NewSettingsService(ctx context.Context, store SettingsStore, defaults tandem.Settings, events Emitter, apply ...func(tandem.Settings)) *SettingsService {
+	return &SettingsService{ctx: ctx, store: store, defaults: defaults, events: events, apply: apply}
+}
+
+// ApplyToMonitor points the health monitor at the settings' server and models.
+func ApplyToMonitor(m *health.Monitor) func(tandem.Settings) {
+	return func(s tandem.Settings) { m.Configure(health.ConfigOf(s)) }
 }
 
 // Get returns the current settings.
@@ -47,7 +47,9 @@ func (s *SettingsService) Save(set tandem.Settings) error {
 	if err := s.store.SaveSettings(s.ctx, set); err != nil {
 		return err
 	}
-	s.monitor.Configure(health.ConfigOf(set))
+	for _, apply := range s.apply {
+		apply(set)
+	}
 	s.events.Emit(EventSettingsChanged, set)
 	return nil
 }

@@ -42,6 +42,19 @@ func scanConversation(row interface{ Scan(...any) error }, c *tandem.Conversatio
 		scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt))
 }
 
+// Conversation returns the conversation with Tandem's id.
+func (s *Store) Conversation(ctx context.Context, id int64) (tandem.Conversation, error) {
+	var c tandem.Conversation
+	err := scanConversation(s.r.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations WHERE id = ?`, id), &c)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, tandem.Errorf(tandem.ENOTFOUND, "conversation %d does not exist", id)
+	}
+	if err != nil {
+		return c, fmt.Errorf("find conversation %d: %w", id, err)
+	}
+	return c, nil
+}
+
 // ConversationByExternalID finds a conversation by its source and external id.
 func (s *Store) ConversationByExternalID(ctx context.Context, source, externalID string) (tandem.Conversation, error) {
 	var c tandem.Conversation

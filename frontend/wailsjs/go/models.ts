@@ -1,3 +1,24 @@
+export namespace app {
+	
+	export class APIStatus {
+	    listening: boolean;
+	    url: string;
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new APIStatus(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.listening = source["listening"];
+	        this.url = source["url"];
+	        this.error = source["error"];
+	    }
+	}
+
+}
+
 export namespace health {
 	
 	export class Status {
@@ -156,6 +177,13 @@ export namespace tandem {
 	    embedModel: string;
 	    agentLang: string;
 	    uiLang: string;
+	    ingestPort: number;
+	    ingestToken: string;
+	    chatwootMode: string;
+	    chatwootUrl: string;
+	    chatwootAccountId: number;
+	    chatwootToken: string;
+	    chatwootSecret: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -168,6 +196,13 @@ export namespace tandem {
 	        this.embedModel = source["embedModel"];
 	        this.agentLang = source["agentLang"];
 	        this.uiLang = source["uiLang"];
+	        this.ingestPort = source["ingestPort"];
+	        this.ingestToken = source["ingestToken"];
+	        this.chatwootMode = source["chatwootMode"];
+	        this.chatwootUrl = source["chatwootUrl"];
+	        this.chatwootAccountId = source["chatwootAccountId"];
+	        this.chatwootToken = source["chatwootToken"];
+	        this.chatwootSecret = source["chatwootSecret"];
 	    }
 	}
 
