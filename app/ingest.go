@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -132,7 +133,8 @@ func (s *IngestService) pollClipboard(ctx context.Context) {
 		return
 	}
 	s.mu.Lock()
-	fresh := text != s.lastClip && text != s.ownClip
+	// Empty or whitespace-only clipboards (an image, a cleared selection) are not messages.
+	fresh := text != s.lastClip && text != s.ownClip && strings.TrimSpace(text) != ""
 	s.lastClip = text
 	s.mu.Unlock()
 	if !fresh || active == 0 {

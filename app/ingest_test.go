@@ -101,6 +101,7 @@ func TestClipboardWatch(t *testing.T) {
 		{"new text: taken", func() { clip.SetText(ctx, "Where is my refund?") }},
 		{"same text again: ignored", func() {}},
 		{"Tandem's own copy: ignored", func() { svc.Copy("Draft reply from Tandem") }},
+		{"cleared clipboard: ignored", func() { clip.SetText(ctx, "  ") }},
 		{"another text: taken", func() { clip.SetText(ctx, "Order 20261118-7731") }},
 		{"turn off, copy: ignored", func() { svc.SetClipboardWatch(false); clip.SetText(ctx, "private note") }},
 	}

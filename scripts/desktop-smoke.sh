@@ -6,6 +6,8 @@
 #   2. Ollama is killed: the status bar turns into the error message;
 #   3. Ollama is started again: the error clears by itself;
 #   4. Ctrl+, opens the Settings dialog;
+#   (and before that: a conversation posted to the app's ingest API shows up, and a
+#   reply typed into the composer reaches it, read back through the API)
 #   5. the demo in Simplified Chinese, status bar healthy.
 # Screenshots: test-output/desktop/*.png. Fails if the window never appears.
 set -euo pipefail
@@ -89,9 +91,17 @@ until_shot() {
 OK_DOT='#1F9D55'
 ERROR_BG='#FDECEA'
 
+API_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+API="http://127.0.0.1:$API_PORT"
+api() { # api METHOD PATH [JSON]: calls the running app's ingest API, prints the status code
+  curl -s -o "$WORK/api-answer.json" -w '%{http_code}' -X "$1" -H "Authorization: Bearer smoke-token" \
+    -H 'Content-Type: application/json' ${3:+-d "$3"} "$API$2"
+}
+
 run_app() { # run_app LANG
   local db="$WORK/$1.db"
-  go run ./cmd/tandem settings set --db "$db" "ollamaHost=$HOST" chatModel=tiny "uiLang=$2" >/dev/null
+  go run ./cmd/tandem settings set --db "$db" "ollamaHost=$HOST" chatModel=tiny "uiLang=$2" \
+    "ingestPort=$API_PORT" ingestToken=smoke-token >/dev/null
   "$APP" --db "$db" >"$WORK/app-$1.log" 2>&1 &
   app_pid=$!
   pids+=($app_pid)
@@ -104,6 +114,48 @@ run_app() { # run_app LANG
 log "English window"
 run_app en en
 until_shot en "$OK_DOT" 20 >/dev/null || die "status bar never turned healthy (see $OUT/en.png)"
+
+log "a conversation arrives through the app's ingest API"
+for _ in $(seq 50); do curl -fs "$API/v1/health" >/dev/null && break; sleep 0.1; done
+[ "$(api PUT /v1/conversations/smoke-1 '{"title":"Wrong size","customer_name":"Sam Lee","lang":"en"}')" = 200 ] ||
+  die "PUT conversation: $(cat "$WORK/api-answer.json")"
+[ "$(api POST /v1/conversations/smoke-1/messages '{"role":"customer","text":"The shoes I got are one size too small. Can I swap them?","external_id":"s1"}')" = 201 ] ||
+  die "POST message: $(cat "$WORK/api-answer.json")"
+[ "$(api POST /v1/conversations/smoke-1/messages '{"role":"customer","text":"The shoes I got are one size too small. Can I swap them?","external_id":"s1"}')" = 200 ] ||
+  die "repeated POST was not answered 200"
+[ "$(api POST /v1/conversations/smoke-1/messages '{"role":"robot","text":"x"}')" = 422 ] || die "unknown role was not refused"
+sleep 1
+shot en-api-message
+
+log "the agent opens it and types a reply in the composer"
+xdotool mousemove --window "$win" 140 140 click 1      # the new conversation, top of the list
+sleep 0.5
+xdotool mousemove --window "$win" 433 651 click 1      # "I said"
+xdotool mousemove --window "$win" 590 695 click 1      # the message box
+xdotool type --delay 5 "Sure, I will send a pair one size up today."
+xdotool key --clearmodifiers ctrl+Return
+for _ in $(seq 30); do
+  api GET /v1/conversations/smoke-1/messages >/dev/null
+  grep -q '"role":"agent","text":"Sure, I will send a pair one size up today."' "$WORK/api-answer.json" && break
+  sleep 0.2
+done
+grep -q '"role":"agent","text":"Sure, I will send a pair one size up today."' "$WORK/api-answer.json" ||
+  die "the typed reply did not reach the conversation: $(cat "$WORK/api-answer.json")"
+shot en-typed-reply
+
+log "clipboard watch: Ctrl+Shift+L, then text copied in another program"
+xdotool key --clearmodifiers ctrl+shift+l
+sleep 1
+printf 'Also, can I get a refund for the shipping?' | xclip -selection clipboard 2>/dev/null
+for _ in $(seq 30); do
+  api GET /v1/conversations/smoke-1/messages >/dev/null
+  grep -q '"role":"customer","text":"Also, can I get a refund for the shipping?"' "$WORK/api-answer.json" && break
+  sleep 0.2
+done
+grep -q '"role":"customer","text":"Also, can I get a refund for the shipping?"' "$WORK/api-answer.json" ||
+  die "copied text did not become the customer's next message: $(cat "$WORK/api-answer.json")"
+shot en-clipboard
+xdotool key --clearmodifiers ctrl+shift+l
 
 log "stopping Ollama"
 { kill -9 "$ollama_pid" && wait "$ollama_pid"; } 2>/dev/null || true
@@ -130,4 +182,4 @@ run_app zh zh-CN
 until_shot zh "$OK_DOT" 20 >/dev/null || die "status bar never turned healthy in Chinese (see $OUT/zh.png)"
 
 log "screenshots in $OUT"
-echo "desktop-smoke: 5 passed, 0 failed"
+echo "desktop-smoke: 8 passed, 0 failed"

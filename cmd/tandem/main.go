@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -200,10 +201,19 @@ func cmdSettingsSet(ctx context.Context, args []string, out io.Writer) error {
 	json.Unmarshal(b, &m)
 	for _, kv := range f.fs.Args() {
 		k, v, ok := strings.Cut(kv, "=")
-		if _, known := m[k]; !ok || !known {
+		old, known := m[k]
+		if !ok || !known {
 			return errUsage{fmt.Sprintf("%q is not KEY=VALUE with a known key", kv)}
 		}
-		m[k] = v
+		if _, isNumber := old.(float64); isNumber {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return errUsage{fmt.Sprintf("%s must be a whole number, not %q", k, v)}
+			}
+			m[k] = n
+		} else {
+			m[k] = v
+		}
 	}
 	b, _ = json.Marshal(m)
 	if err := json.Unmarshal(b, &s); err != nil {

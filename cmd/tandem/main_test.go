@@ -23,6 +23,8 @@ func TestCommands(t *testing.T) {
 		{args: []string{"settings", "--db", db, "--json"}, want: `"uiLang": "zh-CN"`},
 		{args: []string{"settings", "set", "--db", db, "uiLang=fr"}, wantErr: "interface language"},
 		{args: []string{"settings", "set", "--db", db, "colour=red"}, wantErr: "known key"},
+		{args: []string{"settings", "set", "--db", db, "ingestPort=9001"}, want: "saved"},
+		{args: []string{"settings", "set", "--db", db, "ingestPort=lots"}, wantErr: "whole number"},
 		{args: []string{"settings", "set", "--db", db}, wantErr: "KEY=VALUE"},
 		{args: []string{"db", "check", "--db", db}, want: ": ok"},
 		{args: []string{"db", "schema", "--db", db}, want: "CREATE VIRTUAL TABLE kb_articles_fts"},

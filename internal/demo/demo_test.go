@@ -59,4 +59,3 @@ func TestSeedOnce(t *testing.T) {
 		}
 	}
 }
-

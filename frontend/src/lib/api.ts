@@ -3,8 +3,9 @@
 import * as SettingsService from '../../wailsjs/go/app/SettingsService';
 import * as StatusService from '../../wailsjs/go/app/StatusService';
 import * as ConversationService from '../../wailsjs/go/app/ConversationService';
+import * as IngestService from '../../wailsjs/go/app/IngestService';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
-import type { Conversation, Message, Settings, Status } from './types';
+import type { APIStatus, Conversation, Message, Settings, Status } from './types';
 import type { EventName } from './events';
 
 export const api = {
@@ -18,6 +19,16 @@ export const api = {
 
   conversations: (): Promise<Conversation[]> => ConversationService.List() as Promise<Conversation[]>,
   messages: (id: number): Promise<Message[]> => ConversationService.Messages(id) as Promise<Message[]>,
+
+  addMessage: (conversationId: number, role: string, text: string): Promise<Message> =>
+    IngestService.Add(conversationId, role, text) as Promise<Message>,
+  newConversation: (title: string, customerName: string): Promise<Conversation> =>
+    IngestService.NewConversation(title, customerName) as Promise<Conversation>,
+  setActive: (id: number): Promise<void> => IngestService.SetActive(id),
+  setClipboardWatch: (on: boolean): Promise<boolean> => IngestService.SetClipboardWatch(on),
+  clipboardWatch: (): Promise<boolean> => IngestService.ClipboardWatch(),
+  copy: (text: string): Promise<void> => IngestService.Copy(text),
+  apiStatus: (): Promise<APIStatus> => IngestService.APIStatus(),
 
   /** Subscribes to a Go event; returns the unsubscribe function. */
   on<T>(name: EventName, fn: (data: T) => void): () => void {

@@ -4,6 +4,9 @@ export const Events = {
   statusChanged: 'status:changed',
   settingsChanged: 'settings:changed',
   conversationsChanged: 'conversations:changed',
+  clipboardChanged: 'clipboard:changed',
+  ingestFailed: 'ingest:failed',
+  apiChanged: 'api:changed',
 } as const;
 
 export type EventName = (typeof Events)[keyof typeof Events];

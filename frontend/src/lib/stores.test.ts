@@ -13,6 +13,11 @@ vi.mock('./api', () => ({
     ]),
     messages: vi.fn(async (id: number) => [{ id: id * 10, conversationId: id, role: 'customer', text: `m${id}` }]),
     saveSettings: vi.fn(async () => {}),
+    clipboardWatch: vi.fn(async () => false),
+    apiStatus: vi.fn(async () => ({ listening: true, url: 'http://127.0.0.1:8765', error: '' })),
+    setActive: vi.fn(async () => {}),
+    addMessage: vi.fn(async (id: number, role: string, text: string) => ({ id: 99, conversationId: id, role, text })),
+    setClipboardWatch: vi.fn(async (on: boolean) => on),
     recheck: vi.fn(async () => {}),
     on: (name: string, fn: (d: unknown) => void) => {
       handlers.set(name, fn);
@@ -50,8 +55,33 @@ describe('stores', () => {
     expect(handlers.size).toBe(0);
   });
 
+  it('adds typed messages to the open conversation and follows the clipboard watch', async () => {
+    const off = await stores.init();
+    const { api } = await import('./api');
+    await stores.select(8);
+    expect(api.setActive).toHaveBeenLastCalledWith(8);
+    await stores.addMessage('agent', 'On its way.');
+    expect(api.addMessage).toHaveBeenCalledWith(8, 'agent', 'On its way.');
+
+    await stores.toggleClipboardWatch();
+    expect(get(stores.clipboardWatch)).toBe(true);
+    handlers.get(Events.clipboardChanged)!(false);
+    expect(get(stores.clipboardWatch)).toBe(false);
+
+    expect(get(stores.apiStatus).listening).toBe(true);
+    handlers.get(Events.apiChanged)!({ listening: false, url: 'http://127.0.0.1:8765', error: 'port taken' });
+    expect(get(stores.apiStatus).error).toBe('port taken');
+
+    handlers.get(Events.ingestFailed)!('text is empty');
+    expect(get(stores.notice)).toBe('text is empty');
+    off();
+  });
+
   it('applies saved settings at once', async () => {
-    await stores.saveSettings({ ollamaHost: 'h:2', chatModel: 'm', embedModel: '', agentLang: 'en', uiLang: 'en' });
+    await stores.saveSettings({
+      ollamaHost: 'h:2', chatModel: 'm', embedModel: '', agentLang: 'en', uiLang: 'en', ingestPort: 8765, ingestToken: 't',
+      chatwootMode: 'off', chatwootUrl: '', chatwootAccountId: 0, chatwootToken: '', chatwootSecret: '',
+    });
     expect(get(stores.settings)?.ollamaHost).toBe('h:2');
     expect(get(uiLang)).toBe('en');
   });

@@ -4,7 +4,7 @@ import { get, writable } from 'svelte/store';
 import { api } from './api';
 import { Events } from './events';
 import { uiLang } from './i18n';
-import type { Conversation, Message, Settings, Status, UILang } from './types';
+import type { APIStatus, Conversation, Message, Settings, Status, UILang } from './types';
 
 export const settings = writable<Settings | null>(null);
 export const status = writable<Status>({
@@ -16,6 +16,10 @@ export const selectedId = writable<number | null>(null);
 /** null while loading or with nothing selected. */
 export const messages = writable<Message[] | null>(null);
 export const loadError = writable('');
+export const clipboardWatch = writable(false);
+export const apiStatus = writable<APIStatus>({ listening: false, url: '', error: '' });
+/** A passing message for the agent, e.g. a clipboard text that could not be added. */
+export const notice = writable('');
 
 function applySettings(s: Settings) {
   settings.set(s);
@@ -28,6 +32,10 @@ async function loadConversations() {
   const sel = get(selectedId);
   if (list.length > 0 && (sel === null || !list.some((c) => c.id === sel))) {
     await select(list[0].id);
+  } else if (sel !== null) {
+    // Refresh the open transcript in place: no loading flash for a new message.
+    const msgs = await api.messages(sel);
+    if (get(selectedId) === sel) messages.set(msgs);
   }
 }
 
@@ -37,11 +45,16 @@ export async function init(): Promise<() => void> {
     api.on<Status>(Events.statusChanged, (s) => status.set(s)),
     api.on<Settings>(Events.settingsChanged, applySettings),
     api.on<void>(Events.conversationsChanged, () => void loadConversations().catch(fail)),
+    api.on<boolean>(Events.clipboardChanged, (on) => clipboardWatch.set(on)),
+    api.on<APIStatus>(Events.apiChanged, (s) => apiStatus.set(s)),
+    api.on<string>(Events.ingestFailed, (e) => notice.set(e)),
   ];
   try {
-    const [s, st] = await Promise.all([api.settings(), api.status()]);
+    const [s, st, clip, apiSt] = await Promise.all([api.settings(), api.status(), api.clipboardWatch(), api.apiStatus()]);
     applySettings(s);
     status.set(st);
+    clipboardWatch.set(clip);
+    apiStatus.set(apiSt);
     await loadConversations();
   } catch (e) {
     fail(e);
@@ -57,6 +70,7 @@ export async function select(id: number) {
   selectedId.set(id);
   messages.set(null);
   try {
+    await api.setActive(id);
     const list = await api.messages(id);
     if (get(selectedId) === id) messages.set(list);
   } catch (e) {
@@ -85,3 +99,24 @@ export function recheck() {
 
 export const defaultSettings = () => api.defaultSettings();
 export const databasePath = () => api.databasePath();
+
+/** Adds a typed or pasted message to the open conversation. */
+export async function addMessage(role: 'customer' | 'agent', text: string) {
+  const id = get(selectedId);
+  if (id === null) throw new Error('no conversation is open');
+  await api.addMessage(id, role, text);
+  await loadConversations();
+}
+
+/** Starts a conversation for messages typed or pasted by hand, and opens it. */
+export async function newConversation(title: string, customerName: string) {
+  const c = await api.newConversation(title, customerName);
+  await loadConversations();
+  await select(c.id);
+}
+
+export async function toggleClipboardWatch() {
+  clipboardWatch.set(await api.setClipboardWatch(!get(clipboardWatch)));
+}
+
+export const copyText = (text: string) => api.copy(text);

@@ -8,6 +8,19 @@ export interface Settings {
   embedModel: string;
   agentLang: string;
   uiLang: string;
+  ingestPort: number;
+  ingestToken: string;
+  chatwootMode: string;
+  chatwootUrl: string;
+  chatwootAccountId: number;
+  chatwootToken: string;
+  chatwootSecret: string;
+}
+
+export interface APIStatus {
+  listening: boolean;
+  url: string;
+  error: string;
 }
 
 export type HealthState = 'checking' | 'ok' | 'unreachable' | 'model_missing' | 'failing';
@@ -25,6 +38,8 @@ export interface Status {
 
 export interface Conversation {
   id: number;
+  source: string;
+  externalId: string;
   title: string;
   customerName: string;
   customerLang: string;
