@@ -19,6 +19,7 @@ import (
 	"tandem/internal/health"
 	"tandem/internal/httpapi"
 	"tandem/internal/ingest"
+	"tandem/internal/kb"
 	"tandem/internal/store"
 	"tandem/internal/tandem"
 )
@@ -31,6 +32,9 @@ Usage:
   tandem settings set [--db FILE] KEY=VALUE...
                                             change settings (keys: ollamaHost, chatModel,
                                             embedModel, agentLang, uiLang)
+  tandem kb import [--db FILE] [--json] PATH
+                                            import or re-import a knowledge base: a folder of
+                                            .md/.html/.txt, or a .csv/.jsonl file
   tandem serve    [--db FILE] [--addr 127.0.0.1:PORT] [--token T]
                                             run the local ingest API without a window
   tandem bench ingest [--messages N] [--workers W] [--json]
@@ -80,6 +84,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return cmdSettingsSet(ctx, args[2:], out)
 		}
 		return cmdSettings(ctx, args[1:], out)
+	case "kb":
+		if len(args) > 1 && args[1] == "import" {
+			return cmdKBImport(ctx, args[2:], out)
+		}
+		return errUsage{"kb needs a subcommand: import"}
 	case "bench":
 		return cmdBench(ctx, args[1:], out)
 	case "serve":
@@ -283,4 +292,35 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 	api := httpapi.New(ingest.New(st), st, *token, log)
 	fmt.Fprintf(out, "tandem: ingest API on http://%s (database %s)\n", l.Addr(), st.Path())
 	return httpapi.Serve(ctx, l, api)
+}
+
+func cmdKBImport(ctx context.Context, args []string, out io.Writer) error {
+	f := newFlags("kb import", out)
+	st, err := f.open(ctx, args)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if f.fs.NArg() != 1 {
+		return errUsage{"kb import needs one PATH"}
+	}
+	progress := func(done, total int) {
+		if !*f.asJSON {
+			fmt.Fprintf(os.Stderr, "\rindexing %d/%d", done, total)
+		}
+	}
+	rep, err := kb.Import(ctx, st, f.fs.Arg(0), progress)
+	if err != nil {
+		return err
+	}
+	if *f.asJSON {
+		return printJSON(out, rep)
+	}
+	fmt.Fprintf(os.Stderr, "\n")
+	fmt.Fprintf(out, "%s: %d added, %d updated, %d unchanged, %d removed, %d skipped\n",
+		rep.Source, len(rep.Added), len(rep.Updated), rep.Unchanged, len(rep.Removed), len(rep.Skipped))
+	for _, s := range rep.Skipped {
+		fmt.Fprintf(out, "  skipped %s: %s\n", s.Where, s.Reason)
+	}
+	return nil
 }

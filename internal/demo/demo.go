@@ -58,6 +58,7 @@ func SeedOnce(ctx context.Context, s Store, now time.Time) (bool, error) {
 		return false, fmt.Errorf("seed demo: %w", err)
 	}
 	for i := range d.Articles {
+		d.Articles[i].Source = Source
 		if err := s.UpsertArticle(ctx, &d.Articles[i]); err != nil {
 			return false, fmt.Errorf("seed demo: %w", err)
 		}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"tandem/internal/tandem"
@@ -15,18 +17,110 @@ func (s *Store) UpsertArticle(ctx context.Context, a *tandem.Article) error {
 		return tandem.Errorf(tandem.EINVALID, "an article needs a key and a title")
 	}
 	a.UpdatedAt = s.now()
-	err := s.w.QueryRowContext(ctx, `
-		INSERT INTO kb_articles (key, title, body, tags, lang, url, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (key) DO UPDATE SET
-			title = excluded.title, body = excluded.body, tags = excluded.tags,
-			lang = excluded.lang, url = excluded.url, updated_at = excluded.updated_at
-		RETURNING id`,
-		a.Key, a.Title, a.Body, a.Tags, a.Lang, a.URL, formatTime(a.UpdatedAt)).Scan(&a.ID)
-	if err != nil {
+	if err := upsertArticle(ctx, s.w, a); err != nil {
 		return fmt.Errorf("save article %s: %w", a.Key, err)
 	}
 	return nil
+}
+
+type execer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func upsertArticle(ctx context.Context, db execer, a *tandem.Article) error {
+	return db.QueryRowContext(ctx, `
+		INSERT INTO kb_articles (key, title, body, tags, lang, url, source, content_hash, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET
+			title = excluded.title, body = excluded.body, tags = excluded.tags,
+			lang = excluded.lang, url = excluded.url, source = excluded.source,
+			content_hash = excluded.content_hash, updated_at = excluded.updated_at
+		RETURNING id`,
+		a.Key, a.Title, a.Body, a.Tags, a.Lang, a.URL, a.Source, a.Hash, formatTime(a.UpdatedAt)).Scan(&a.ID)
+}
+
+// SyncReport says what a knowledge-base sync changed.
+type SyncReport struct {
+	Added     []string `json:"added"`
+	Updated   []string `json:"updated"`
+	Unchanged int      `json:"unchanged"`
+	Removed   []string `json:"removed"`
+}
+
+// SyncArticles makes the articles from source exactly arts: new ones are
+// added, changed ones (by Hash) replaced, unchanged ones left alone (their
+// index entries are not rebuilt), and those of source that arts no longer
+// has are removed. It writes in batches, calling progress after each.
+func (s *Store) SyncArticles(ctx context.Context, source string, arts []tandem.Article, progress func(done, total int)) (SyncReport, error) {
+	rep := SyncReport{Added: []string{}, Updated: []string{}, Removed: []string{}}
+	have := map[string]string{} // key -> hash, of this source
+	rows, err := s.r.QueryContext(ctx, `SELECT key, content_hash FROM kb_articles WHERE source = ?`, source)
+	if err != nil {
+		return rep, fmt.Errorf("sync articles from %s: %w", source, err)
+	}
+	for rows.Next() {
+		var k, h string
+		if err := rows.Scan(&k, &h); err != nil {
+			rows.Close()
+			return rep, fmt.Errorf("sync articles from %s: %w", source, err)
+		}
+		have[k] = h
+	}
+	rows.Close()
+
+	const batch = 500
+	now := s.now()
+	keep := map[string]bool{}
+	for start := 0; start < len(arts); start += batch {
+		part := arts[start:min(start+batch, len(arts))]
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			for i := range part {
+				a := &part[i]
+				keep[a.Key] = true
+				old, exists := have[a.Key]
+				if exists && old == a.Hash && a.Hash != "" {
+					rep.Unchanged++
+					continue
+				}
+				a.Source, a.UpdatedAt = source, now
+				if err := upsertArticle(ctx, tx, a); err != nil {
+					return fmt.Errorf("article %s: %w", a.Key, err)
+				}
+				if exists {
+					rep.Updated = append(rep.Updated, a.Key)
+				} else {
+					rep.Added = append(rep.Added, a.Key)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return rep, fmt.Errorf("sync articles from %s: %w", source, err)
+		}
+		if progress != nil {
+			progress(start+len(part), len(arts))
+		}
+	}
+	var gone []string
+	for k := range have {
+		if !keep[k] {
+			gone = append(gone, k)
+		}
+	}
+	slices.Sort(gone)
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		for _, k := range gone {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM kb_articles WHERE key = ? AND source = ?`, k, source); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, fmt.Errorf("sync articles from %s: remove: %w", source, err)
+	}
+	rep.Removed = append(rep.Removed, gone...)
+	return rep, nil
 }
 
 // DeleteArticle removes the article with the given key.
@@ -44,7 +138,7 @@ func (s *Store) DeleteArticle(ctx context.Context, key string) error {
 // Articles lists the knowledge base by title.
 func (s *Store) Articles(ctx context.Context) ([]tandem.Article, error) {
 	return s.queryArticles(ctx, `
-		SELECT id, key, title, body, tags, lang, url, updated_at FROM kb_articles ORDER BY title, id`)
+		SELECT id, key, title, body, tags, lang, url, source, updated_at FROM kb_articles ORDER BY title, id`)
 }
 
 // SearchArticles runs a full-text query over titles, bodies and tags and
@@ -57,7 +151,7 @@ func (s *Store) SearchArticles(ctx context.Context, query string, limit int) ([]
 	}
 	// Title weighs most, then tags, then body.
 	return s.queryArticles(ctx, `
-		SELECT a.id, a.key, a.title, a.body, a.tags, a.lang, a.url, a.updated_at
+		SELECT a.id, a.key, a.title, a.body, a.tags, a.lang, a.url, a.source, a.updated_at
 		FROM kb_articles_fts f JOIN kb_articles a ON a.id = f.rowid
 		WHERE kb_articles_fts MATCH ?
 		ORDER BY bm25(kb_articles_fts, 5.0, 1.0, 2.0)
@@ -73,7 +167,7 @@ func (s *Store) queryArticles(ctx context.Context, q string, args ...any) ([]tan
 	list := []tandem.Article{}
 	for rows.Next() {
 		var a tandem.Article
-		if err := rows.Scan(&a.ID, &a.Key, &a.Title, &a.Body, &a.Tags, &a.Lang, &a.URL, scanTime(&a.UpdatedAt)); err != nil {
+		if err := rows.Scan(&a.ID, &a.Key, &a.Title, &a.Body, &a.Tags, &a.Lang, &a.URL, &a.Source, scanTime(&a.UpdatedAt)); err != nil {
 			return nil, fmt.Errorf("query articles: %w", err)
 		}
 		list = append(list, a)

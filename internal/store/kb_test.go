@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"tandem/internal/store"
@@ -99,4 +100,47 @@ func sameSet(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+func TestSyncArticles(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	other := tandem.Article{Key: "demo/x", Title: "Demo", Body: "demo text", Source: "demo"}
+	if err := s.UpsertArticle(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	art := func(key, body string) tandem.Article {
+		return tandem.Article{Key: key, Title: key, Body: body, Hash: "h:" + body}
+	}
+	steps := []struct {
+		name string
+		arts []tandem.Article
+		want store.SyncReport
+	}{
+		{"first import", []tandem.Article{art("a", "alpha"), art("b", "bravo"), art("c", "charlie")},
+			store.SyncReport{Added: []string{"a", "b", "c"}, Updated: []string{}, Removed: []string{}}},
+		{"nothing changed", []tandem.Article{art("a", "alpha"), art("b", "bravo"), art("c", "charlie")},
+			store.SyncReport{Added: []string{}, Updated: []string{}, Unchanged: 3, Removed: []string{}}},
+		{"edit, add, remove", []tandem.Article{art("a", "alpha"), art("b", "bravissimo"), art("d", "delta")},
+			store.SyncReport{Added: []string{"d"}, Updated: []string{"b"}, Unchanged: 1, Removed: []string{"c"}}},
+	}
+	for _, st := range steps {
+		var calls int
+		got, err := s.SyncArticles(ctx, "/kb", st.arts, func(done, total int) { calls++ })
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(st.want) {
+			t.Fatalf("%s: report %+v, want %+v", st.name, got, st.want)
+		}
+		if calls == 0 {
+			t.Fatalf("%s: no progress reported", st.name)
+		}
+	}
+	assertSearch(t, s, "bravissimo", []string{"b"})
+	assertSearch(t, s, "charlie", nil)
+	assertSearch(t, s, "demo", []string{"demo/x"}) // another source's article stays
+	if ok, err := s.FTSIntegrityCheck(ctx); err != nil || !ok {
+		t.Fatalf("FTS index out of step: %v", err)
+	}
 }

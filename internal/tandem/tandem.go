@@ -83,6 +83,8 @@ type Article struct {
 	Tags      string    `json:"tags"`
 	Lang      string    `json:"lang"`
 	URL       string    `json:"url"`
+	Source    string    `json:"source"` // what it was imported from: a path, or "demo"
+	Hash      string    `json:"-"`      // of the content, to skip unchanged re-imports
 	UpdatedAt time.Time `json:"updatedAt"`
 }
 

@@ -30,7 +30,7 @@ CREATE TABLE kb_articles (
     lang       TEXT NOT NULL DEFAULT '',
     url        TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL
-) STRICT;
+, source TEXT NOT NULL DEFAULT '', content_hash TEXT NOT NULL DEFAULT '') STRICT;
 
 CREATE VIRTUAL TABLE kb_articles_fts USING fts5 (
     title, body, tags,
@@ -92,6 +92,8 @@ CREATE TRIGGER kb_articles_au AFTER UPDATE ON kb_articles BEGIN
 END;
 
 CREATE INDEX feedback_events_suggestion ON feedback_events (suggestion_id);
+
+CREATE INDEX kb_articles_source ON kb_articles (source);
 
 CREATE INDEX messages_conversation ON messages (conversation_id, sent_at, id);
 
