@@ -25,6 +25,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 WORK="$(mktemp -d)"
 pids=()
 cleanup() {
+  [ -n "${ollama_pid:-}" ] && kill -- "-$ollama_pid" 2>/dev/null
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$WORK"
@@ -42,7 +43,8 @@ HOST="127.0.0.1:$port"
 
 ollama_pid=
 start_ollama() {
-  OLLAMA_HOST="$HOST" OLLAMA_MODELS="$WORK/models" "$OLLAMA_BIN" serve >>"$WORK/ollama.log" 2>&1 &
+  # setsid: a process group of its own, so that killing it also ends its model runners.
+  OLLAMA_HOST="$HOST" OLLAMA_MODELS="$WORK/models" setsid "$OLLAMA_BIN" serve >>"$WORK/ollama.log" 2>&1 &
   ollama_pid=$!
   pids+=($ollama_pid)
   for _ in $(seq 100); do
@@ -158,7 +160,7 @@ shot en-clipboard
 xdotool key --clearmodifiers ctrl+shift+l
 
 log "stopping Ollama"
-{ kill -9 "$ollama_pid" && wait "$ollama_pid"; } 2>/dev/null || true
+{ kill -9 -- "-$ollama_pid" && wait "$ollama_pid"; } 2>/dev/null || true
 took=$(until_shot en-ollama-down "$ERROR_BG" 10) || die "the window never said Ollama is down (see $OUT/en-ollama-down.png)"
 log "    'not reachable' shown after $took"
 

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -101,6 +102,8 @@ func (s *Server) Restart() error {
 		"OLLAMA_KEEP_ALIVE=10m",
 	)
 	cmd.Stdout, cmd.Stderr = s.log, s.log
+	// Its own process group, so that Stop also ends the model runners it starts.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s serve: %w", s.bin, err)
 	}
@@ -131,7 +134,7 @@ func (s *Server) Stop() {
 	if s.cmd == nil {
 		return
 	}
-	s.cmd.Process.Kill()
+	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 	<-s.exited
 	s.cmd = nil
 }
