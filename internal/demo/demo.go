@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"tandem/internal/kb"
 	"tandem/internal/tandem"
 )
 
@@ -59,6 +60,7 @@ func SeedOnce(ctx context.Context, s Store, now time.Time) (bool, error) {
 	}
 	for i := range d.Articles {
 		d.Articles[i].Source = Source
+		kb.Prepare(&d.Articles[i])
 		if err := s.UpsertArticle(ctx, &d.Articles[i]); err != nil {
 			return false, fmt.Errorf("seed demo: %w", err)
 		}

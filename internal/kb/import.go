@@ -43,6 +43,7 @@ func Import(ctx context.Context, st Store, path string, progress func(done, tota
 	for i, d := range docs {
 		arts[i] = d.Article()
 		arts[i].Hash = hash(d)
+		Prepare(&arts[i])
 	}
 	rep.SyncReport, err = st.SyncArticles(ctx, abs, arts, progress)
 	if err != nil {
@@ -51,8 +52,13 @@ func Import(ctx context.Context, st Store, path string, progress func(done, tota
 	return rep, nil
 }
 
+// indexVersion changes when passages or terms are made differently, so that
+// a re-import re-indexes every article.
+const indexVersion = "passages-1 terms-bigram-1"
+
 func hash(d Doc) string {
 	h := sha256.New()
+	fmt.Fprint(h, indexVersion)
 	for _, f := range []string{d.Key, d.Title, d.Body, d.Tags, d.Lang, d.URL} {
 		fmt.Fprintf(h, "%d:%s", len(f), f)
 	}

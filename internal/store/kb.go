@@ -17,7 +17,8 @@ func (s *Store) UpsertArticle(ctx context.Context, a *tandem.Article) error {
 		return tandem.Errorf(tandem.EINVALID, "an article needs a key and a title")
 	}
 	a.UpdatedAt = s.now()
-	if err := upsertArticle(ctx, s.w, a); err != nil {
+	err := s.tx(ctx, func(tx *sql.Tx) error { return upsertArticle(ctx, tx, a) })
+	if err != nil {
 		return fmt.Errorf("save article %s: %w", a.Key, err)
 	}
 	return nil
@@ -25,10 +26,12 @@ func (s *Store) UpsertArticle(ctx context.Context, a *tandem.Article) error {
 
 type execer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// upsertArticle writes the article and replaces its passages.
 func upsertArticle(ctx context.Context, db execer, a *tandem.Article) error {
-	return db.QueryRowContext(ctx, `
+	err := db.QueryRowContext(ctx, `
 		INSERT INTO kb_articles (key, title, body, tags, lang, url, source, content_hash, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET
@@ -37,6 +40,20 @@ func upsertArticle(ctx context.Context, db execer, a *tandem.Article) error {
 			content_hash = excluded.content_hash, updated_at = excluded.updated_at
 		RETURNING id`,
 		a.Key, a.Title, a.Body, a.Tags, a.Lang, a.URL, a.Source, a.Hash, formatTime(a.UpdatedAt)).Scan(&a.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, `DELETE FROM kb_passages WHERE article_id = ?`, a.ID); err != nil {
+		return err
+	}
+	for i, p := range a.Passages {
+		if _, err := db.ExecContext(ctx,
+			`INSERT INTO kb_passages (article_id, ord, text, title_terms, terms) VALUES (?, ?, ?, ?, ?)`,
+			a.ID, i, p.Text, p.TitleTerms, p.Terms); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SyncReport says what a knowledge-base sync changed.
@@ -189,4 +206,39 @@ func ftsQuery(text string) string {
 		words[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
 	}
 	return strings.Join(words, " OR ")
+}
+
+// SearchPassages runs an FTS5 query (already in index terms, see package kb)
+// over passages and returns the best passage of each of at most limit
+// articles, best first. Title matches weigh twice as much as text matches.
+func (s *Store) SearchPassages(ctx context.Context, match string, limit int) ([]tandem.KnowledgeHit, error) {
+	if strings.TrimSpace(match) == "" {
+		return []tandem.KnowledgeHit{}, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `
+		WITH ranked AS (
+			SELECT p.article_id, p.text, bm25(kb_passages_fts, 2.0, 1.0) AS rank
+			FROM kb_passages_fts f JOIN kb_passages p ON p.id = f.rowid
+			WHERE kb_passages_fts MATCH ?
+			ORDER BY rank LIMIT ?
+		), best AS (
+			SELECT article_id, text, min(rank) AS rank FROM ranked GROUP BY article_id
+		)
+		SELECT a.id, a.key, a.title, a.body, a.tags, a.lang, a.url, a.source, a.updated_at, best.text, -best.rank
+		FROM best JOIN kb_articles a ON a.id = best.article_id
+		ORDER BY best.rank LIMIT ?`, match, limit*8, limit)
+	if err != nil {
+		return nil, fmt.Errorf("search passages: %w", err)
+	}
+	defer rows.Close()
+	hits := []tandem.KnowledgeHit{}
+	for rows.Next() {
+		var h tandem.KnowledgeHit
+		a := &h.Article
+		if err := rows.Scan(&a.ID, &a.Key, &a.Title, &a.Body, &a.Tags, &a.Lang, &a.URL, &a.Source, scanTime(&a.UpdatedAt), &h.Passage, &h.Score); err != nil {
+			return nil, fmt.Errorf("search passages: %w", err)
+		}
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
 }

@@ -86,6 +86,25 @@ type Article struct {
 	Source    string    `json:"source"` // what it was imported from: a path, or "demo"
 	Hash      string    `json:"-"`      // of the content, to skip unchanged re-imports
 	UpdatedAt time.Time `json:"updatedAt"`
+
+	// Passages are what search matches; package kb makes them.
+	Passages []Passage `json:"-"`
+}
+
+// Passage is a piece of an article, with its text as the search index sees it.
+type Passage struct {
+	Text       string
+	TitleTerms string
+	Terms      string
+}
+
+// KnowledgeHit is an article found for a conversation, with the passage
+// that matched best and the query terms found in it.
+type KnowledgeHit struct {
+	Article Article  `json:"article"`
+	Passage string   `json:"passage"`
+	Matches []string `json:"matches"` // words of the passage to highlight
+	Score   float64  `json:"score"`   // higher is better
 }
 
 // Error codes, after Ben Johnson's WTF Dial: a few codes the edges map to

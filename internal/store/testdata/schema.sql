@@ -38,6 +38,22 @@ CREATE VIRTUAL TABLE kb_articles_fts USING fts5 (
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
+CREATE TABLE kb_passages (
+    id          INTEGER PRIMARY KEY,
+    article_id  INTEGER NOT NULL REFERENCES kb_articles (id) ON DELETE CASCADE,
+    ord         INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    title_terms TEXT NOT NULL,
+    terms       TEXT NOT NULL,
+    UNIQUE (article_id, ord)
+) STRICT;
+
+CREATE VIRTUAL TABLE kb_passages_fts USING fts5 (
+    title_terms, terms,
+    content = 'kb_passages', content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
 CREATE TABLE messages (
     id              INTEGER PRIMARY KEY,
     conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
@@ -89,6 +105,19 @@ END;
 CREATE TRIGGER kb_articles_au AFTER UPDATE ON kb_articles BEGIN
     INSERT INTO kb_articles_fts (kb_articles_fts, rowid, title, body, tags) VALUES ('delete', old.id, old.title, old.body, old.tags);
     INSERT INTO kb_articles_fts (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);
+END;
+
+CREATE TRIGGER kb_passages_ad AFTER DELETE ON kb_passages BEGIN
+    INSERT INTO kb_passages_fts (kb_passages_fts, rowid, title_terms, terms) VALUES ('delete', old.id, old.title_terms, old.terms);
+END;
+
+CREATE TRIGGER kb_passages_ai AFTER INSERT ON kb_passages BEGIN
+    INSERT INTO kb_passages_fts (rowid, title_terms, terms) VALUES (new.id, new.title_terms, new.terms);
+END;
+
+CREATE TRIGGER kb_passages_au AFTER UPDATE ON kb_passages BEGIN
+    INSERT INTO kb_passages_fts (kb_passages_fts, rowid, title_terms, terms) VALUES ('delete', old.id, old.title_terms, old.terms);
+    INSERT INTO kb_passages_fts (rowid, title_terms, terms) VALUES (new.id, new.title_terms, new.terms);
 END;
 
 CREATE INDEX feedback_events_suggestion ON feedback_events (suggestion_id);

@@ -1,0 +1,95 @@
+package kb
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"tandem/internal/store"
+	"tandem/internal/tandem"
+)
+
+var _ Searcher = (*store.Store)(nil)
+
+func TestTerms(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Refund for the 2-year WARRANTY!", []string{"refund", "for", "the", "2", "year", "warranty"}},
+		{"物流延误", []string{"物流", "流延", "延误"}},
+		{"订单号是20261118，麻烦查", []string{"订单", "单号", "号是", "20261118", "麻烦", "烦查"}},
+		{"我", []string{"我"}},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		if got := Terms(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("Terms(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func msgs(turns ...string) []tandem.Message {
+	var out []tandem.Message
+	for i, t := range turns {
+		role := tandem.RoleCustomer
+		if i%2 == 1 {
+			role = tandem.RoleAgent
+		}
+		out = append(out, tandem.Message{Role: role, Text: t})
+	}
+	return out
+}
+
+func TestSearch(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := Import(ctx, st, filepath.Join("testdata", "shop"), nil); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		convo     []tandem.Message
+		wantFirst string // "" for no results
+		wantMatch string // a highlight expected in the first hit
+		within    int    // wantFirst may be this far down; 0 means first
+	}{
+		{"english, delayed parcel", msgs("Hi! My parcel is delayed and the tracking has not moved for days."), "ship-001", "tracking", 0},
+		{"english, earlier question carries", msgs("Can I return these shoes?", "Sure, which order?", "Order 4711, bought 2 weeks ago."), "faq/returns.md", "return", 3},
+		{"english, stem highlight", msgs("Has my parcel been tracked?"), "ship-001", "track", 0},
+		{"chinese, no spaces", msgs("你好，我想退货，怎么退款？"), "退货.md", "退货", 0},
+		{"payment", msgs("Do you take Alipay?"), "csv-1", "alipay", 0},
+		{"greeting only", msgs("Hi, thanks!"), "", "", 0},
+		{"agent turns ignored", []tandem.Message{{Role: tandem.RoleAgent, Text: "Gift cards never expire."}}, "", "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits, err := Search(ctx, st, tt.convo, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantFirst == "" {
+				if len(hits) != 0 {
+					t.Fatalf("got %d hits, want none: %+v", len(hits), hits[0].Article.Key)
+				}
+				return
+			}
+			var keys []string
+			for _, h := range hits {
+				keys = append(keys, h.Article.Key)
+			}
+			at := slices.Index(keys, tt.wantFirst)
+			if at < 0 || at > tt.within {
+				t.Fatalf("hits %v, want %s within the first %d", keys, tt.wantFirst, tt.within+1)
+			}
+			if !slices.Contains(hits[at].Matches, tt.wantMatch) {
+				t.Fatalf("highlights %q lack %q", hits[at].Matches, tt.wantMatch)
+			}
+		})
+	}
+}
