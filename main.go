@@ -93,6 +93,7 @@ func run() error {
 	settingsSvc := app.NewSettingsService(ctx, st, defaults, events, app.ApplyToMonitor(monitor), api.Apply)
 	conversations := app.NewConversationService(ctx, st)
 	ingestSvc := app.NewIngestService(ctx, ing, st, wrt, events, api.Status)
+	knowledge := app.NewKnowledgeService(ctx, st)
 
 	return wails.Run(&options.App{
 		Title:     "Tandem",
@@ -115,6 +116,6 @@ func run() error {
 			events.Flush()
 			cancel()
 		},
-		Bind: []any{settingsSvc, status, conversations, ingestSvc},
+		Bind: []any{settingsSvc, status, conversations, ingestSvc, knowledge},
 	})
 }

@@ -6,12 +6,14 @@ vi.mock('../lib/api', () => ({ api: { recheck: () => recheck() } }));
 
 import StatusBar from './StatusBar.svelte';
 import SuggestionPanel from './SuggestionPanel.svelte';
-import { status } from '../lib/stores';
+import { knowledge, selectedId, status } from '../lib/stores';
 import { uiLang } from '../lib/i18n';
 
 afterEach(() => {
   cleanup();
   uiLang.set('en');
+  selectedId.set(null);
+  knowledge.set(null);
 });
 
 describe('StatusBar', () => {
@@ -40,5 +42,22 @@ describe('SuggestionPanel', () => {
     for (const s of sections) {
       expect(s.textContent).toContain("No suggestions yet: waiting for the customer's next message.");
     }
+  });
+
+  it('shows the matching passage of each article, highlighted', () => {
+    selectedId.set(1);
+    knowledge.set([{ article: { id: 3, key: 'k', title: 'Delayed parcels', url: '', lang: 'en' }, passage: 'Open a trace when tracking stalls.', matches: ['tracking'], score: 2 }]);
+    const { container } = render(SuggestionPanel);
+    const k = container.querySelector('[data-section="knowledge"]')!;
+    expect(k.textContent).toContain('Delayed parcels');
+    expect([...k.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['tracking']);
+    expect(k.textContent).toContain('Matched: tracking');
+  });
+
+  it('says so when nothing matches', () => {
+    selectedId.set(1);
+    knowledge.set([]);
+    const { container } = render(SuggestionPanel);
+    expect(container.querySelector('[data-section="knowledge"]')!.textContent).toContain('No article in the knowledge base matches');
   });
 });

@@ -4,8 +4,9 @@ import * as SettingsService from '../../wailsjs/go/app/SettingsService';
 import * as StatusService from '../../wailsjs/go/app/StatusService';
 import * as ConversationService from '../../wailsjs/go/app/ConversationService';
 import * as IngestService from '../../wailsjs/go/app/IngestService';
+import * as KnowledgeService from '../../wailsjs/go/app/KnowledgeService';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
-import type { APIStatus, Conversation, Message, Settings, Status } from './types';
+import type { APIStatus, Conversation, KnowledgeHit, Message, Settings, Status } from './types';
 import type { EventName } from './events';
 
 export const api = {
@@ -29,6 +30,9 @@ export const api = {
   clipboardWatch: (): Promise<boolean> => IngestService.ClipboardWatch(),
   copy: (text: string): Promise<void> => IngestService.Copy(text),
   apiStatus: (): Promise<APIStatus> => IngestService.APIStatus(),
+
+  knowledge: (conversationId: number): Promise<KnowledgeHit[]> =>
+    KnowledgeService.ForConversation(conversationId) as Promise<KnowledgeHit[]>,
 
   /** Subscribes to a Go event; returns the unsubscribe function. */
   on<T>(name: EventName, fn: (data: T) => void): () => void {

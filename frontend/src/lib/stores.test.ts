@@ -16,6 +16,7 @@ vi.mock('./api', () => ({
     clipboardWatch: vi.fn(async () => false),
     apiStatus: vi.fn(async () => ({ listening: true, url: 'http://127.0.0.1:8765', error: '' })),
     setActive: vi.fn(async () => {}),
+    knowledge: vi.fn(async (id: number) => [{ article: { id: 1, key: 'k', title: `for ${id}`, url: '', lang: '' }, passage: 'p', matches: [], score: 1 }]),
     addMessage: vi.fn(async (id: number, role: string, text: string) => ({ id: 99, conversationId: id, role, text })),
     setClipboardWatch: vi.fn(async (on: boolean) => on),
     recheck: vi.fn(async () => {}),
@@ -38,6 +39,7 @@ describe('stores', () => {
     expect(get(stores.conversations)?.length).toBe(2);
     expect(get(stores.selectedId)).toBe(7);
     expect(get(stores.messages)?.[0].text).toBe('m7');
+    expect(get(stores.knowledge)?.[0].article.title).toBe('for 7');
 
     await stores.selectNext(1);
     expect(get(stores.selectedId)).toBe(8);

@@ -4,7 +4,7 @@ import { get, writable } from 'svelte/store';
 import { api } from './api';
 import { Events } from './events';
 import { uiLang } from './i18n';
-import type { APIStatus, Conversation, Message, Settings, Status, UILang } from './types';
+import type { APIStatus, Conversation, KnowledgeHit, Message, Settings, Status, UILang } from './types';
 
 export const settings = writable<Settings | null>(null);
 export const status = writable<Status>({
@@ -16,6 +16,8 @@ export const selectedId = writable<number | null>(null);
 /** null while loading or with nothing selected. */
 export const messages = writable<Message[] | null>(null);
 export const loadError = writable('');
+/** Articles for the open conversation; null while loading. */
+export const knowledge = writable<KnowledgeHit[] | null>(null);
 export const clipboardWatch = writable(false);
 export const apiStatus = writable<APIStatus>({ listening: false, url: '', error: '' });
 /** A passing message for the agent, e.g. a clipboard text that could not be added. */
@@ -36,7 +38,13 @@ async function loadConversations() {
     // Refresh the open transcript in place: no loading flash for a new message.
     const msgs = await api.messages(sel);
     if (get(selectedId) === sel) messages.set(msgs);
+    await loadKnowledge(sel);
   }
+}
+
+async function loadKnowledge(id: number) {
+  const hits = await api.knowledge(id);
+  if (get(selectedId) === id) knowledge.set(hits);
 }
 
 /** Loads everything and subscribes to Go's events; returns the unsubscribe. */
@@ -69,10 +77,12 @@ function fail(e: unknown) {
 export async function select(id: number) {
   selectedId.set(id);
   messages.set(null);
+  knowledge.set(null);
   try {
     await api.setActive(id);
     const list = await api.messages(id);
     if (get(selectedId) === id) messages.set(list);
+    await loadKnowledge(id);
   } catch (e) {
     fail(e);
   }

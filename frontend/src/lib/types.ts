@@ -57,3 +57,10 @@ export interface Message {
   lang: string;
   sentAt: string;
 }
+
+export interface KnowledgeHit {
+  article: { id: number; key: string; title: string; url: string; lang: string };
+  passage: string;
+  matches: string[] | null;
+  score: number;
+}

@@ -73,6 +73,53 @@ export namespace health {
 
 export namespace tandem {
 	
+	export class Article {
+	    id: number;
+	    key: string;
+	    title: string;
+	    body: string;
+	    tags: string;
+	    lang: string;
+	    url: string;
+	    source: string;
+	    // Go type: time
+	    updatedAt: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Article(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.key = source["key"];
+	        this.title = source["title"];
+	        this.body = source["body"];
+	        this.tags = source["tags"];
+	        this.lang = source["lang"];
+	        this.url = source["url"];
+	        this.source = source["source"];
+	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Conversation {
 	    id: number;
 	    externalId: string;
@@ -105,6 +152,42 @@ export namespace tandem {
 	        this.updatedAt = this.convertValues(source["updatedAt"], null);
 	        this.lastMessage = source["lastMessage"];
 	        this.messageCount = source["messageCount"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class KnowledgeHit {
+	    article: Article;
+	    passage: string;
+	    matches: string[];
+	    score: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new KnowledgeHit(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.article = this.convertValues(source["article"], Article);
+	        this.passage = source["passage"];
+	        this.matches = source["matches"];
+	        this.score = source["score"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -170,6 +253,22 @@ export namespace tandem {
 		    }
 		    return a;
 		}
+	}
+	export class Passage {
+	    Text: string;
+	    TitleTerms: string;
+	    Terms: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Passage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.Text = source["Text"];
+	        this.TitleTerms = source["TitleTerms"];
+	        this.Terms = source["Terms"];
+	    }
 	}
 	export class Settings {
 	    ollamaHost: string;
