@@ -17,13 +17,17 @@ import (
 
 	"tandem/internal/httpapi"
 	"tandem/internal/ingest"
+	"tandem/internal/kb"
 	"tandem/internal/store"
 )
 
 // cmdBench runs a benchmark and prints a table (or JSON).
 func cmdBench(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "kb" {
+		return cmdBenchKB(ctx, args[1:], out)
+	}
 	if len(args) == 0 || args[0] != "ingest" {
-		return errUsage{"bench needs a benchmark name: ingest"}
+		return errUsage{"bench needs a benchmark name: ingest or kb"}
 	}
 	f := newFlags("bench ingest", out)
 	n := f.fs.Int("messages", 5000, "messages to send")
@@ -146,4 +150,46 @@ func benchIngest(ctx context.Context, path string, n, workers int) (ingestBench,
 	}
 	return ingestBench{Messages: n, Workers: workers, PerSecond: float64(n) / elapsed.Seconds(),
 		P50ms: pct(0.50), P95ms: pct(0.95), P99ms: pct(0.99)}, nil
+}
+
+func cmdBenchKB(ctx context.Context, args []string, out io.Writer) error {
+	f := newFlags("bench kb", out)
+	n := f.fs.Int("articles", 10000, "synthetic articles to import")
+	q := f.fs.Int("queries", 500, "conversation-shaped queries to time")
+	if err := f.fs.Parse(args); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "tandem-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := *f.db
+	if path == "" {
+		path = filepath.Join(dir, "bench.db")
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := kb.Bench(ctx, st, *n, *q, func(done, total int) {
+		if !*f.asJSON {
+			fmt.Fprintf(os.Stderr, "\rimporting %d/%d", done, total)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if *f.asJSON {
+		return printJSON(out, res)
+	}
+	fmt.Fprintf(os.Stderr, "\n")
+	fmt.Fprintf(out, "knowledge base: %d synthetic articles (1 in 5 Chinese), %d conversation queries, top 10\n", res.Articles, res.Queries)
+	fmt.Fprintf(out, "%-22s %10s\n", "metric", "value")
+	fmt.Fprintf(out, "%-22s %10.0f\n", "import articles/s", res.ImportPerSec)
+	fmt.Fprintf(out, "%-22s %10.2f\n", "query p50 (ms)", res.P50ms)
+	fmt.Fprintf(out, "%-22s %10.2f\n", "query p95 (ms)", res.P95ms)
+	fmt.Fprintf(out, "%-22s %10.2f\n", "query p99 (ms)", res.P99ms)
+	return nil
 }

@@ -39,6 +39,8 @@ Usage:
                                             run the local ingest API without a window
   tandem bench ingest [--messages N] [--workers W] [--json]
                                             ingest throughput and latency to commit
+  tandem bench kb [--articles N] [--queries Q] [--json]
+                                            knowledge-base import rate and query latency
   tandem db check [--db FILE]               integrity check of the database and its indexes
   tandem db schema [--db FILE]              print the database schema
 

@@ -32,6 +32,7 @@ func TestCommands(t *testing.T) {
 		{args: []string{"frobnicate"}, wantErr: "unknown command"},
 		{args: []string{"bench", "ingest", "--messages", "200", "--json"}, want: `"messages_per_s"`},
 		{args: []string{"bench"}, wantErr: "ingest"},
+		{args: []string{"bench", "kb", "--articles", "300", "--queries", "20", "--json"}, want: `"p95_ms"`},
 		{args: []string{"kb", "import", "--db", db, "../../internal/kb/testdata/shop"}, want: "9 added, 0 updated, 0 unchanged, 0 removed, 10 skipped"},
 		{args: []string{"kb", "import", "--db", db, "../../internal/kb/testdata/shop"}, want: "0 added, 0 updated, 9 unchanged"},
 		{args: []string{"kb", "import", "--db", db}, wantErr: "one PATH"},
