@@ -58,9 +58,9 @@ func FormatOf(name string) (Format, error) {
 
 // Options tune an import.
 type Options struct {
-	Format         Format                   // "" = from the file name
-	ConversationID string                   // plain text: the conversation's id (default: the file's base name)
-	Progress       func(done, total int64)  // bytes read of the total; throttled
+	Format         Format                  // "" = from the file name
+	ConversationID string                  // plain text: the conversation's id (default: the file's base name)
+	Progress       func(done, total int64) // bytes read of the total; throttled
 }
 
 // Skipped is a record that was not imported, and why.
