@@ -94,6 +94,7 @@ func run() error {
 	conversations := app.NewConversationService(ctx, st)
 	ingestSvc := app.NewIngestService(ctx, ing, st, wrt, events, api.Status)
 	knowledge := app.NewKnowledgeService(ctx, st)
+	imports := app.NewImportService(ctx, ing, wrt, events)
 
 	return wails.Run(&options.App{
 		Title:     "Tandem",
@@ -116,6 +117,6 @@ func run() error {
 			events.Flush()
 			cancel()
 		},
-		Bind: []any{settingsSvc, status, conversations, ingestSvc, knowledge},
+		Bind: []any{settingsSvc, status, conversations, ingestSvc, knowledge, imports},
 	})
 }

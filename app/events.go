@@ -21,11 +21,12 @@ const (
 	EventClipboardChanged     = "clipboard:changed"     // bool: watch on
 	EventIngestFailed         = "ingest:failed"         // error text
 	EventAPIChanged           = "api:changed"           // APIStatus
+	EventImportProgress       = "import:progress"       // ImportProgress
 )
 
 // EventNames lists every event, for the mirror test.
 var EventNames = []string{EventStatusChanged, EventSettingsChanged, EventConversationsChanged,
-	EventClipboardChanged, EventIngestFailed, EventAPIChanged}
+	EventClipboardChanged, EventIngestFailed, EventAPIChanged, EventImportProgress}
 
 // Emitter sends named events to the frontend.
 type Emitter interface {

@@ -167,3 +167,39 @@ func freePort(t *testing.T) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+type fakeChooser struct{ path string }
+
+func (f fakeChooser) OpenFile(string, string) (string, error) { return f.path, nil }
+
+var _ FileChooser = fakeChooser{}
+
+func TestImportService(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rec := &recorder{}
+	path := filepath.Join("..", "internal", "transcript", "testdata", "chats.csv")
+	svc := NewImportService(ctx, ingest.New(st), fakeChooser{path}, rec)
+	chosen, err := svc.Choose()
+	if err != nil || chosen != path {
+		t.Fatalf("Choose() = %q, %v", chosen, err)
+	}
+	rep, err := svc.Import(chosen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Messages != 3 || len(rep.Skipped) != 2 {
+		t.Fatalf("report %+v", rep)
+	}
+	last := rec.events[len(rec.events)-1]
+	if p, ok := last.data.(ImportProgress); !ok || last.name != EventImportProgress || p.Done != p.Total || p.Total == 0 {
+		t.Fatalf("last event %+v", last)
+	}
+	if _, err := svc.Import("/no/such/file.csv"); err == nil {
+		t.Fatal("importing a missing file did not fail")
+	}
+}

@@ -7,7 +7,9 @@
 #   3. Ollama is started again: the error clears by itself;
 #   4. Ctrl+, opens the Settings dialog;
 #   (and before that: a conversation posted to the app's ingest API shows up, and a
-#   reply typed into the composer reaches it, read back through the API)
+#   reply typed into the composer reaches it, read back through the API; text copied with the
+#   clipboard watch on becomes the customer's next message; a transcript imported through the
+#   file dialog ends in a report)
 #   5. the demo in Simplified Chinese, status bar healthy.
 # Screenshots: test-output/desktop/*.png. Fails if the window never appears.
 set -euo pipefail
@@ -159,6 +161,27 @@ grep -q '"role":"customer","text":"Also, can I get a refund for the shipping?"' 
 shot en-clipboard
 xdotool key --clearmodifiers ctrl+shift+l
 
+log "importing a transcript through the file dialog"
+before=$(brightness "$OUT/en-clipboard.png")
+xdotool mousemove --window "$win" 173 69 click 1          # "Import…"
+dialog=$(timeout 20 xdotool search --sync --onlyvisible --name '^Transcripts$' | head -1) || die "no file dialog"
+sleep 1                                                   # let GTK draw it before typing
+xdotool windowfocus --sync "$dialog" 2>/dev/null || true
+xdotool key --window "$dialog" ctrl+l
+sleep 0.3
+xdotool type --window "$dialog" --delay 5 "$ROOT/internal/transcript/testdata/chats.jsonl"
+sleep 0.3
+xdotool key --window "$dialog" Return
+for _ in $(seq 50); do xdotool search --onlyvisible --name '^Transcripts$' >/dev/null || break; sleep 0.2; done
+sleep 1
+shot en-import
+after=$(brightness "$OUT/en-import.png")
+awk -v a="$after" -v b="$before" 'BEGIN { exit !(a < b - 0.1) }' ||
+  die "no import report after choosing a file (see $OUT/en-import.png)"
+go run ./cmd/tandem conversations --db "$WORK/en.db" | grep -q "^import	c-100	Late parcel	2$" ||
+  die "the imported conversation is not in the database"
+xdotool key --clearmodifiers Escape
+
 log "stopping Ollama"
 { kill -9 -- "-$ollama_pid" && wait "$ollama_pid"; } 2>/dev/null || true
 took=$(until_shot en-ollama-down "$ERROR_BG" 10) || die "the window never said Ollama is down (see $OUT/en-ollama-down.png)"
@@ -184,4 +207,4 @@ run_app zh zh-CN
 until_shot zh "$OK_DOT" 20 >/dev/null || die "status bar never turned healthy in Chinese (see $OUT/zh.png)"
 
 log "screenshots in $OUT"
-echo "desktop-smoke: 8 passed, 0 failed"
+echo "desktop-smoke: 9 passed, 0 failed"

@@ -32,6 +32,7 @@ Usage:
   tandem settings set [--db FILE] KEY=VALUE...
                                             change settings (keys: ollamaHost, chatModel,
                                             embedModel, agentLang, uiLang)
+  tandem conversations [--db FILE] [--json]  list conversations: source, id, title, messages
   tandem kb import [--db FILE] [--json] PATH
                                             import or re-import a knowledge base: a folder of
                                             .md/.html/.txt, or a .csv/.jsonl file
@@ -86,6 +87,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return cmdSettingsSet(ctx, args[2:], out)
 		}
 		return cmdSettings(ctx, args[1:], out)
+	case "conversations":
+		return cmdConversations(ctx, args[1:], out)
 	case "kb":
 		if len(args) > 1 && args[1] == "import" {
 			return cmdKBImport(ctx, args[2:], out)
@@ -323,6 +326,26 @@ func cmdKBImport(ctx context.Context, args []string, out io.Writer) error {
 		rep.Source, len(rep.Added), len(rep.Updated), rep.Unchanged, len(rep.Removed), len(rep.Skipped))
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(out, "  skipped %s: %s\n", s.Where, s.Reason)
+	}
+	return nil
+}
+
+func cmdConversations(ctx context.Context, args []string, out io.Writer) error {
+	f := newFlags("conversations", out)
+	st, err := f.open(ctx, args)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := st.Conversations(ctx)
+	if err != nil {
+		return err
+	}
+	if *f.asJSON {
+		return printJSON(out, list)
+	}
+	for _, c := range list {
+		fmt.Fprintf(out, "%s\t%s\t%s\t%d\n", c.Source, c.ExternalID, c.Title, c.MessageCount)
 	}
 	return nil
 }

@@ -29,6 +29,7 @@ func TestCommands(t *testing.T) {
 		{args: []string{"db", "check", "--db", db}, want: ": ok"},
 		{args: []string{"db", "schema", "--db", db}, want: "CREATE VIRTUAL TABLE kb_articles_fts"},
 		{args: []string{"db"}, wantErr: "check or schema"},
+		{args: []string{"conversations", "--db", db}, want: ""},
 		{args: []string{"frobnicate"}, wantErr: "unknown command"},
 		{args: []string{"bench", "ingest", "--messages", "200", "--json"}, want: `"messages_per_s"`},
 		{args: []string{"bench"}, wantErr: "ingest"},

@@ -78,7 +78,7 @@ func init() {
 	for _, w := range strings.Fields(`a an and are am be been but by can could do does for from have has hello hi hey
 		how i i'm im is it its me my of on or our please so than thank thanks that the their them then there
 		this to too us was we were what when where which who why will with would you your yes no ok okay
-		just still again get got there's can't dont don't`) {
+		just still again get got there's can't dont don't also`) {
 		filler[w] = true
 	}
 	for _, w := range Terms("你好 您好 谢谢 请问 麻烦 帮我 一下 我的 你们 我们 可以 怎么 什么 这个 那个 还是 好的 是的 收到") {
@@ -158,7 +158,7 @@ func stem(t string) string {
 	if r := []rune(t); isCJK(r[0]) || len(r) < 5 {
 		return ""
 	}
-	for _, suf := range []string{"ing", "ed", "es", "s"} {
+	for _, suf := range []string{"ing", "ed", "s"} {
 		if s, ok := strings.CutSuffix(t, suf); ok {
 			return s
 		}

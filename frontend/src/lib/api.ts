@@ -5,8 +5,9 @@ import * as StatusService from '../../wailsjs/go/app/StatusService';
 import * as ConversationService from '../../wailsjs/go/app/ConversationService';
 import * as IngestService from '../../wailsjs/go/app/IngestService';
 import * as KnowledgeService from '../../wailsjs/go/app/KnowledgeService';
+import * as ImportService from '../../wailsjs/go/app/ImportService';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
-import type { APIStatus, Conversation, KnowledgeHit, Message, Settings, Status } from './types';
+import type { APIStatus, Conversation, ImportReport, KnowledgeHit, Message, Settings, Status } from './types';
 import type { EventName } from './events';
 
 export const api = {
@@ -33,6 +34,10 @@ export const api = {
 
   knowledge: (conversationId: number): Promise<KnowledgeHit[]> =>
     KnowledgeService.ForConversation(conversationId) as Promise<KnowledgeHit[]>,
+
+  chooseTranscript: (): Promise<string> => ImportService.Choose(),
+  importTranscript: (path: string): Promise<ImportReport> => ImportService.Import(path) as Promise<ImportReport>,
+  cancelImport: (): Promise<void> => ImportService.Cancel(),
 
   /** Subscribes to a Go event; returns the unsubscribe function. */
   on<T>(name: EventName, fn: (data: T) => void): () => void {

@@ -7,6 +7,7 @@ export const Events = {
   clipboardChanged: 'clipboard:changed',
   ingestFailed: 'ingest:failed',
   apiChanged: 'api:changed',
+  importProgress: 'import:progress',
 } as const;
 
 export type EventName = (typeof Events)[keyof typeof Events];

@@ -19,6 +19,12 @@ vi.mock('./api', () => ({
     knowledge: vi.fn(async (id: number) => [{ article: { id: 1, key: 'k', title: `for ${id}`, url: '', lang: '' }, passage: 'p', matches: [], score: 1 }]),
     addMessage: vi.fn(async (id: number, role: string, text: string) => ({ id: 99, conversationId: id, role, text })),
     setClipboardWatch: vi.fn(async (on: boolean) => on),
+    chooseTranscript: vi.fn(async () => '/tmp/chats.csv'),
+    importTranscript: vi.fn(async () => {
+      handlers.get('import:progress')!({ path: '/tmp/chats.csv', done: 50, total: 100 });
+      expect(get(stores.importState)?.done).toBe(50);
+      return { conversations: 2, messages: 3, duplicates: 0, skipped: [{ line: 5, reason: 'empty text' }] };
+    }),
     recheck: vi.fn(async () => {}),
     on: (name: string, fn: (d: unknown) => void) => {
       handlers.set(name, fn);
@@ -76,6 +82,17 @@ describe('stores', () => {
 
     handlers.get(Events.ingestFailed)!('text is empty');
     expect(get(stores.notice)).toBe('text is empty');
+    off();
+  });
+
+  it('imports a transcript with progress and a report', async () => {
+    const off = await stores.init();
+    await stores.importTranscript();
+    const st = get(stores.importState)!;
+    expect(st.report?.messages).toBe(3);
+    expect(st.done).toBe(st.total);
+    stores.closeImport();
+    expect(get(stores.importState)).toBeNull();
     off();
   });
 

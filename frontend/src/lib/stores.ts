@@ -4,7 +4,7 @@ import { get, writable } from 'svelte/store';
 import { api } from './api';
 import { Events } from './events';
 import { uiLang } from './i18n';
-import type { APIStatus, Conversation, KnowledgeHit, Message, Settings, Status, UILang } from './types';
+import type { APIStatus, Conversation, ImportProgress, ImportReport, KnowledgeHit, Message, Settings, Status, UILang } from './types';
 
 export const settings = writable<Settings | null>(null);
 export const status = writable<Status>({
@@ -20,6 +20,14 @@ export const loadError = writable('');
 export const knowledge = writable<KnowledgeHit[] | null>(null);
 export const clipboardWatch = writable(false);
 export const apiStatus = writable<APIStatus>({ listening: false, url: '', error: '' });
+/** The transcript import under way or just finished; null when there is none to show. */
+export const importState = writable<{
+  path: string;
+  done: number;
+  total: number;
+  report: ImportReport | null;
+  error: string;
+} | null>(null);
 /** A passing message for the agent, e.g. a clipboard text that could not be added. */
 export const notice = writable('');
 
@@ -56,6 +64,9 @@ export async function init(): Promise<() => void> {
     api.on<boolean>(Events.clipboardChanged, (on) => clipboardWatch.set(on)),
     api.on<APIStatus>(Events.apiChanged, (s) => apiStatus.set(s)),
     api.on<string>(Events.ingestFailed, (e) => notice.set(e)),
+    api.on<ImportProgress>(Events.importProgress, (p) =>
+      importState.update((s) => (s && !s.report ? { ...s, done: p.done, total: p.total } : s)),
+    ),
   ];
   try {
     const [s, st, clip, apiSt] = await Promise.all([api.settings(), api.status(), api.clipboardWatch(), api.apiStatus()]);
@@ -130,3 +141,20 @@ export async function toggleClipboardWatch() {
 }
 
 export const copyText = (text: string) => api.copy(text);
+
+/** Asks for a transcript file and imports it, with progress and a report. */
+export async function importTranscript() {
+  const path = await api.chooseTranscript();
+  if (!path) return;
+  importState.set({ path, done: 0, total: 0, report: null, error: '' });
+  try {
+    const report = await api.importTranscript(path);
+    importState.update((s) => s && { ...s, done: s.total, report });
+    await loadConversations();
+  } catch (e) {
+    importState.update((s) => s && { ...s, error: String(e) });
+  }
+}
+
+export const cancelImport = () => api.cancelImport();
+export const closeImport = () => importState.set(null);

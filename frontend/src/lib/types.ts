@@ -64,3 +64,16 @@ export interface KnowledgeHit {
   matches: string[] | null;
   score: number;
 }
+
+export interface ImportReport {
+  conversations: number;
+  messages: number;
+  duplicates: number;
+  skipped: { line: number; reason: string }[] | null;
+}
+
+export interface ImportProgress {
+  path: string;
+  done: number;
+  total: number;
+}
