@@ -102,6 +102,17 @@ api() { # api METHOD PATH [JSON]: calls the running app's ingest API, prints the
     -H 'Content-Type: application/json' ${3:+-d "$3"} "$API$2"
 }
 
+# await_message ROLE TEXT: waits up to 6 s for the message in conversation smoke-1, read through the API.
+await_message() {
+  for _ in $(seq 30); do
+    api GET /v1/conversations/smoke-1/messages >/dev/null
+    grep -qF "\"role\":\"$1\",\"text\":\"$2\"" "$WORK/api-answer.json" && return 0
+    sleep 0.2
+  done
+  cat "$WORK/api-answer.json" >&2
+  return 1
+}
+
 run_app() { # run_app LANG
   local db="$WORK/$1.db"
   go run ./cmd/tandem settings set --db "$db" "ollamaHost=$HOST" chatModel=tiny "uiLang=$2" \
@@ -138,26 +149,14 @@ xdotool mousemove --window "$win" 433 651 click 1      # "I said"
 xdotool mousemove --window "$win" 590 695 click 1      # the message box
 xdotool type --delay 5 "Sure, I will send a pair one size up today."
 xdotool key --clearmodifiers ctrl+Return
-for _ in $(seq 30); do
-  api GET /v1/conversations/smoke-1/messages >/dev/null
-  grep -q '"role":"agent","text":"Sure, I will send a pair one size up today."' "$WORK/api-answer.json" && break
-  sleep 0.2
-done
-grep -q '"role":"agent","text":"Sure, I will send a pair one size up today."' "$WORK/api-answer.json" ||
-  die "the typed reply did not reach the conversation: $(cat "$WORK/api-answer.json")"
+await_message agent "Sure, I will send a pair one size up today." || die "the typed reply did not reach the conversation"
 shot en-typed-reply
 
 log "clipboard watch: Ctrl+Shift+L, then text copied in another program"
 xdotool key --clearmodifiers ctrl+shift+l
 sleep 1
 printf 'Also, can I get a refund for the shipping?' | xclip -selection clipboard 2>/dev/null
-for _ in $(seq 30); do
-  api GET /v1/conversations/smoke-1/messages >/dev/null
-  grep -q '"role":"customer","text":"Also, can I get a refund for the shipping?"' "$WORK/api-answer.json" && break
-  sleep 0.2
-done
-grep -q '"role":"customer","text":"Also, can I get a refund for the shipping?"' "$WORK/api-answer.json" ||
-  die "copied text did not become the customer's next message: $(cat "$WORK/api-answer.json")"
+await_message customer "Also, can I get a refund for the shipping?" || die "copied text did not become the customer's next message"
 shot en-clipboard
 xdotool key --clearmodifiers ctrl+shift+l
 

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,18 +31,11 @@ func cmdBench(ctx context.Context, args []string, out io.Writer) error {
 	f := newFlags("bench ingest", out)
 	n := f.fs.Int("messages", 5000, "messages to send")
 	workers := f.fs.Int("workers", 4, "concurrent senders")
-	if err := f.fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "tandem-bench-")
+	path, cleanup, err := f.benchDB(args[1:])
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	path := *f.db
-	if path == "" {
-		path = filepath.Join(dir, "bench.db")
-	}
+	defer cleanup()
 	res, err := benchIngest(ctx, path, *n, *workers)
 	if err != nil {
 		return err
@@ -58,6 +50,23 @@ func cmdBench(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "%-22s %10.2f\n", "latency p95 (ms)", res.P95ms)
 	fmt.Fprintf(out, "%-22s %10.2f\n", "latency p99 (ms)", res.P99ms)
 	return nil
+}
+
+// benchDB parses the flags and returns the database to benchmark on: --db,
+// else a fresh one in a temporary folder that cleanup removes.
+func (c common) benchDB(args []string) (path string, cleanup func(), err error) {
+	if err := c.fs.Parse(args); err != nil {
+		return "", nil, err
+	}
+	dir, err := os.MkdirTemp("", "tandem-bench-")
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	if *c.db != "" {
+		return *c.db, cleanup, nil
+	}
+	return filepath.Join(dir, "bench.db"), cleanup, nil
 }
 
 type ingestBench struct {
@@ -144,30 +153,20 @@ func benchIngest(ctx context.Context, path string, n, workers int) (ingestBench,
 	if err := <-errs; err != nil {
 		return ingestBench{}, err
 	}
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-	}
+	p := kb.Percentiles(lat)
 	return ingestBench{Messages: n, Workers: workers, PerSecond: float64(n) / elapsed.Seconds(),
-		P50ms: pct(0.50), P95ms: pct(0.95), P99ms: pct(0.99)}, nil
+		P50ms: p[0], P95ms: p[1], P99ms: p[2]}, nil
 }
 
 func cmdBenchKB(ctx context.Context, args []string, out io.Writer) error {
 	f := newFlags("bench kb", out)
 	n := f.fs.Int("articles", 10000, "synthetic articles to import")
 	q := f.fs.Int("queries", 500, "conversation-shaped queries to time")
-	if err := f.fs.Parse(args); err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "tandem-bench-")
+	path, cleanup, err := f.benchDB(args)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	path := *f.db
-	if path == "" {
-		path = filepath.Join(dir, "bench.db")
-	}
+	defer cleanup()
 	st, err := store.Open(ctx, path)
 	if err != nil {
 		return err

@@ -122,10 +122,21 @@ func Bench(ctx context.Context, st SyncStore, n, queries int, progress func(done
 		}
 		lat = append(lat, time.Since(t))
 	}
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
-	}
-	res.P50ms, res.P95ms, res.P99ms = pct(0.5), pct(0.95), pct(0.99)
+	p := Percentiles(lat)
+	res.P50ms, res.P95ms, res.P99ms = p[0], p[1], p[2]
 	return res, nil
+}
+
+// Percentiles returns the 50th, 95th and 99th percentile of lat, in
+// milliseconds, sorting lat in place.
+func Percentiles(lat []time.Duration) [3]float64 {
+	if len(lat) == 0 {
+		return [3]float64{}
+	}
+	slices.Sort(lat)
+	var out [3]float64
+	for i, p := range []float64{0.50, 0.95, 0.99} {
+		out[i] = float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	return out
 }
