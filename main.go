@@ -85,16 +85,20 @@ func run() error {
 	events := app.NewThrottle(100*time.Millisecond, wrt.Emit)
 	monitor := app.NewMonitor(settings, events)
 	ing := ingest.New(st)
+	cw := app.NewChatwootRunner(ctx, ing, logger)
 	api := app.NewAPIRunner(ctx, func(token string) *httpapi.Server {
-		return httpapi.New(ing, st, token, logger)
+		srv := httpapi.New(ing, st, token, logger)
+		srv.Handle("POST /v1/chatwoot/webhook", cw) // signed by Chatwoot, not by the token
+		return srv
 	}, events, logger)
 
 	status := app.NewStatusService(monitor)
-	settingsSvc := app.NewSettingsService(ctx, st, defaults, events, app.ApplyToMonitor(monitor), api.Apply)
+	settingsSvc := app.NewSettingsService(ctx, st, defaults, events, app.ApplyToMonitor(monitor), api.Apply, cw.Apply)
 	conversations := app.NewConversationService(ctx, st)
 	ingestSvc := app.NewIngestService(ctx, ing, st, wrt, events, api.Status)
 	knowledge := app.NewKnowledgeService(ctx, st)
 	imports := app.NewImportService(ctx, ing, wrt, events)
+	chatwootSvc := app.NewChatwootService(ctx, cw, st, ing)
 
 	return wails.Run(&options.App{
 		Title:     "Tandem",
@@ -112,11 +116,12 @@ func run() error {
 			go app.ForwardIngestEvents(ctx, ing, events)
 			go app.WatchClipboard(ctx, ingestSvc, 500*time.Millisecond)
 			api.Apply(settings)
+			cw.Apply(settings)
 		},
 		OnShutdown: func(context.Context) {
 			events.Flush()
 			cancel()
 		},
-		Bind: []any{settingsSvc, status, conversations, ingestSvc, knowledge, imports},
+		Bind: []any{settingsSvc, status, conversations, ingestSvc, knowledge, imports, chatwootSvc},
 	})
 }

@@ -116,7 +116,7 @@ await_message() {
 run_app() { # run_app LANG
   local db="$WORK/$1.db"
   go run ./cmd/tandem settings set --db "$db" "ollamaHost=$HOST" chatModel=tiny "uiLang=$2" \
-    "ingestPort=$API_PORT" ingestToken=smoke-token >/dev/null
+    "ingestPort=$API_PORT" ingestToken=smoke-token chatwootMode=webhook chatwootSecret=smoke-secret >/dev/null
   "$APP" --db "$db" >"$WORK/app-$1.log" 2>&1 &
   app_pid=$!
   pids+=($app_pid)
@@ -181,6 +181,18 @@ go run ./cmd/tandem conversations --db "$WORK/en.db" | grep -q "^import	c-100	La
   die "the imported conversation is not in the database"
 xdotool key --clearmodifiers Escape
 
+log "a signed Chatwoot webhook reaches the running app"
+body='{"event":"message_created","id":901,"content":"Hi, my order #100482 is late.","message_type":"incoming","private":false,"created_at":"2026-11-24T09:30:00.000Z","conversation":{"id":42,"status":"open","meta":{"sender":{"name":"Chatwoot Customer"}}}}'
+ts=$(date +%s)
+sig="sha256=$(printf '%s.%s' "$ts" "$body" | openssl dgst -sha256 -hmac smoke-secret -r | cut -d' ' -f1)"
+code=$(curl -s -o "$WORK/api-answer.json" -w '%{http_code}' -X POST "$API/v1/chatwoot/webhook" \
+  -H "X-Chatwoot-Timestamp: $ts" -H "X-Chatwoot-Signature: $sig" -H "X-Chatwoot-Delivery: smoke-1" -d "$body")
+[ "$code" = 200 ] || die "Chatwoot webhook: $code $(cat "$WORK/api-answer.json")"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$API/v1/chatwoot/webhook" \
+  -H "X-Chatwoot-Timestamp: $ts" -H "X-Chatwoot-Signature: sha256=00" -d "$body")
+[ "$code" = 401 ] || die "a badly signed webhook was answered $code, not 401"
+go run ./cmd/tandem conversations --db "$WORK/en.db" | grep -q "^chatwoot	42	" || die "the Chatwoot conversation is not in the database"
+
 log "stopping Ollama"
 { kill -9 -- "-$ollama_pid" && wait "$ollama_pid"; } 2>/dev/null || true
 took=$(until_shot en-ollama-down "$ERROR_BG" 10) || die "the window never said Ollama is down (see $OUT/en-ollama-down.png)"
@@ -206,4 +218,4 @@ run_app zh zh-CN
 until_shot zh "$OK_DOT" 20 >/dev/null || die "status bar never turned healthy in Chinese (see $OUT/zh.png)"
 
 log "screenshots in $OUT"
-echo "desktop-smoke: 9 passed, 0 failed"
+echo "desktop-smoke: 10 passed, 0 failed"

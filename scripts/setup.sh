@@ -15,7 +15,7 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
   || die "Node.js $(node --version) is too old: Vite 8 needs 20.19 or newer"
 
 pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev fonts-noto-cjk)
-[ $with_tests = 1 ] && pkgs+=(xvfb xdotool xclip imagemagick x11-utils curl)
+[ $with_tests = 1 ] && pkgs+=(xvfb xdotool xclip imagemagick x11-utils curl openssl)
 apt_install "${pkgs[@]}"
 
 if [ "$(wails version 2>/dev/null | head -1)" != "$WAILS_VERSION" ]; then

@@ -2,11 +2,19 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 
 const recheck = vi.fn(async () => {});
-vi.mock('../lib/api', () => ({ api: { recheck: () => recheck() } }));
+const sendToChatwoot = vi.fn(async () => {});
+vi.mock('../lib/api', () => ({
+  api: {
+    recheck: () => recheck(),
+    sendToChatwoot: (...a: unknown[]) => sendToChatwoot(...(a as [])),
+    conversations: async () => [],
+  },
+}));
 
 import StatusBar from './StatusBar.svelte';
 import SuggestionPanel from './SuggestionPanel.svelte';
-import { knowledge, selectedId, status } from '../lib/stores';
+import Composer from './Composer.svelte';
+import { conversations, knowledge, selectedId, status } from '../lib/stores';
 import { uiLang } from '../lib/i18n';
 
 afterEach(() => {
@@ -59,5 +67,26 @@ describe('SuggestionPanel', () => {
     knowledge.set([]);
     const { container } = render(SuggestionPanel);
     expect(container.querySelector('[data-section="knowledge"]')!.textContent).toContain('No article in the knowledge base matches');
+  });
+});
+
+describe('Composer', () => {
+  it('sends to Chatwoot only after the agent confirms', async () => {
+    conversations.set([{ id: 5, source: 'chatwoot', externalId: '42', title: 't', customerName: '', customerLang: '', status: 'open', lastMessage: '', messageCount: 0, updatedAt: '' }]);
+    selectedId.set(5);
+    render(Composer);
+    await fireEvent.input(screen.getByRole('textbox'), { target: { value: 'It ships today.' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Send to Chatwoot' }));
+    expect(sendToChatwoot).not.toHaveBeenCalled();
+    expect(screen.getByText('Send this to the customer in Chatwoot?')).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    expect(sendToChatwoot).toHaveBeenCalledWith(5, 'It ships today.', false);
+  });
+
+  it('offers no Chatwoot buttons for other conversations', () => {
+    conversations.set([{ id: 6, source: 'api', externalId: 'x', title: 't', customerName: '', customerLang: '', status: 'open', lastMessage: '', messageCount: 0, updatedAt: '' }]);
+    selectedId.set(6);
+    render(Composer);
+    expect(screen.queryByRole('button', { name: 'Send to Chatwoot' })).toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import * as ConversationService from '../../wailsjs/go/app/ConversationService';
 import * as IngestService from '../../wailsjs/go/app/IngestService';
 import * as KnowledgeService from '../../wailsjs/go/app/KnowledgeService';
 import * as ImportService from '../../wailsjs/go/app/ImportService';
+import * as ChatwootService from '../../wailsjs/go/app/ChatwootService';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
 import type { APIStatus, Conversation, ImportReport, KnowledgeHit, Message, Settings, Status } from './types';
 import type { EventName } from './events';
@@ -38,6 +39,9 @@ export const api = {
   chooseTranscript: (): Promise<string> => ImportService.Choose(),
   importTranscript: (path: string): Promise<ImportReport> => ImportService.Import(path) as Promise<ImportReport>,
   cancelImport: (): Promise<void> => ImportService.Cancel(),
+
+  sendToChatwoot: (conversationId: number, text: string, isPrivate: boolean): Promise<void> =>
+    ChatwootService.Send(conversationId, text, isPrivate),
 
   /** Subscribes to a Go event; returns the unsubscribe function. */
   on<T>(name: EventName, fn: (data: T) => void): () => void {

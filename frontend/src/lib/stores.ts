@@ -158,3 +158,11 @@ export async function importTranscript() {
 
 export const cancelImport = () => api.cancelImport();
 export const closeImport = () => importState.set(null);
+
+/** Sends the agent's confirmed reply (or a private note) to the open Chatwoot conversation. */
+export async function sendToChatwoot(text: string, isPrivate: boolean) {
+  const id = get(selectedId);
+  if (id === null) throw new Error('no conversation is open');
+  await api.sendToChatwoot(id, text, isPrivate);
+  await loadConversations();
+}
