@@ -10,12 +10,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
+	"tandem/internal/chatwoot"
 	"tandem/internal/health"
 	"tandem/internal/httpapi"
 	"tandem/internal/ingest"
@@ -37,7 +40,8 @@ Usage:
                                             import or re-import a knowledge base: a folder of
                                             .md/.html/.txt, or a .csv/.jsonl file
   tandem serve    [--db FILE] [--addr 127.0.0.1:PORT] [--token T]
-                                            run the local ingest API without a window
+                                            run the local ingest API without a window (and
+                                            Chatwoot's webhook or polling, as in Settings)
   tandem bench ingest [--messages N] [--workers W] [--json]
                                             ingest throughput and latency to commit
   tandem bench kb [--articles N] [--queries Q] [--json]
@@ -294,7 +298,17 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	api := httpapi.New(ingest.New(st), st, *token, log)
+	ing := ingest.New(st)
+	api := httpapi.New(ing, st, *token, log)
+	// Chatwoot as in Settings: its webhook on this server, or polling.
+	switch s.ChatwootMode {
+	case "webhook":
+		api.Handle("POST /v1/chatwoot/webhook", chatwoot.NewWebhookHandler(chatwoot.WebhookConfig{Secret: s.ChatwootSecret}, ing))
+	case "poll":
+		p := &chatwoot.Poller{Client: &chatwoot.Client{BaseURL: s.ChatwootURL, AccountID: s.ChatwootAccountID,
+			Token: s.ChatwootToken, HTTP: &http.Client{Timeout: 15 * time.Second}}, Sink: ing, Log: log}
+		go p.Run(ctx)
+	}
 	fmt.Fprintf(out, "tandem: ingest API on http://%s (database %s)\n", l.Addr(), st.Path())
 	return httpapi.Serve(ctx, l, api)
 }
