@@ -20,8 +20,8 @@ log "frontend: type check and unit tests"
 log "go vet"
 go vet ./...
 
-log "go test (real Ollama server: $TANDEM_OLLAMA_BIN)"
-go test -count=1 ./...
+log "go test with the race detector (real Ollama server: $TANDEM_OLLAMA_BIN)"
+go test -race -count=1 ./...
 
 log "desktop smoke test"
 "$ROOT/scripts/desktop-smoke.sh"
