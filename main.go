@@ -8,7 +8,6 @@ import (
 	"embed"
 	"flag"
 	"fmt"
-	"log"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -42,6 +41,7 @@ func run() error {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
 	path := *dbPath
 	if generatingBindings {
@@ -66,7 +66,7 @@ func run() error {
 	if seeded, err := demo.SeedOnce(ctx, st, time.Now()); err != nil {
 		return err
 	} else if seeded {
-		log.Printf("seeded the demo into %s", path)
+		logger.Info("seeded the demo", "db", path)
 	}
 
 	defaults := tandem.DefaultSettings(os.Getenv)
@@ -79,8 +79,6 @@ func run() error {
 			return err
 		}
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-
 	wrt := &app.WailsRuntime{}
 	events := app.NewThrottle(100*time.Millisecond, wrt.Emit)
 	monitor := app.NewMonitor(settings, events)
