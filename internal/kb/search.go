@@ -2,6 +2,7 @@ package kb
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -113,6 +114,63 @@ func QueryTerms(msgs []tandem.Message) []string {
 // Searcher is what search needs of the database.
 type Searcher interface {
 	SearchPassages(ctx context.Context, match string, limit int) ([]tandem.KnowledgeHit, error)
+	TermDocs(ctx context.Context, terms []string) (map[string]int, int, error)
+}
+
+// Common words: in a knowledge base of at least pruneFrom passages, a term
+// found in more than pruneShare of them is left out of the query (keeping
+// at least keepAtLeast terms). Ranking every passage that has "order" costs
+// most of a query's time and changes little: BM25 gives such words almost
+// no weight.
+const (
+	pruneFrom   = 500
+	pruneShare  = 0.10
+	keepAtLeast = 2
+	keepAtMost  = 10 // the rarest; a long message adds more cost than evidence
+)
+
+// indexForms guesses how FTS5's porter stemmer spells an English word in the
+// index (tracking → track, delivery → deliveri, invoice → invoic), to look up
+// how common it is. A wrong guess only means the word is kept.
+func indexForms(t string) []string {
+	if r := []rune(t); isCJK(r[0]) || len(r) < 4 {
+		return []string{t}
+	}
+	forms := []string{t}
+	for _, suf := range []string{"ing", "ed", "es", "s", "e"} {
+		if s, ok := strings.CutSuffix(t, suf); ok && len(s) >= 3 {
+			forms = append(forms, s)
+		}
+	}
+	if s, ok := strings.CutSuffix(t, "y"); ok {
+		forms = append(forms, s+"i")
+	}
+	return forms
+}
+
+// prune leaves out the query's most common terms; see pruneShare.
+func prune(ctx context.Context, st Searcher, terms []string) ([]string, error) {
+	var forms []string
+	for _, t := range terms {
+		forms = append(forms, indexForms(t)...)
+	}
+	docs, total, err := st.TermDocs(ctx, forms)
+	if err != nil || total < pruneFrom {
+		return terms, err
+	}
+	df := make(map[string]int, len(terms))
+	for _, t := range terms {
+		for _, f := range indexForms(t) {
+			df[t] = max(df[t], docs[f])
+		}
+	}
+	kept := slices.Clone(terms)
+	slices.SortStableFunc(kept, func(a, b string) int { return df[a] - df[b] })
+	n := min(len(kept), keepAtMost)
+	for n > keepAtLeast && float64(df[kept[n-1]]) > pruneShare*float64(total) {
+		n--
+	}
+	return kept[:n], nil
 }
 
 // Search finds the articles that answer the conversation, best first, each
@@ -122,8 +180,12 @@ func Search(ctx context.Context, st Searcher, msgs []tandem.Message, limit int) 
 	if len(terms) == 0 {
 		return []tandem.KnowledgeHit{}, nil
 	}
-	quoted := make([]string, len(terms))
-	for i, t := range terms {
+	query, err := prune(ctx, st, terms)
+	if err != nil {
+		return nil, err
+	}
+	quoted := make([]string, len(query))
+	for i, t := range query {
 		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
 	}
 	hits, err := st.SearchPassages(ctx, strings.Join(quoted, " OR "), limit)

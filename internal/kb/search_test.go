@@ -93,3 +93,50 @@ func TestSearch(t *testing.T) {
 		})
 	}
 }
+
+type fakeVocab struct {
+	docs  map[string]int
+	total int
+}
+
+var _ Searcher = fakeVocab{}
+
+func (f fakeVocab) SearchPassages(context.Context, string, int) ([]tandem.KnowledgeHit, error) {
+	return nil, nil
+}
+func (f fakeVocab) TermDocs(_ context.Context, terms []string) (map[string]int, int, error) {
+	out := map[string]int{}
+	for _, t := range terms {
+		if n, ok := f.docs[t]; ok {
+			out[t] = n
+		}
+	}
+	return out, f.total, nil
+}
+
+func TestPrune(t *testing.T) {
+	docs := map[string]int{"order": 900, "parcel": 50, "box12": 2, "deliveri": 700, "track": 400}
+	tests := []struct {
+		name  string
+		total int
+		terms []string
+		want  []string
+	}{
+		{"small knowledge base: untouched", 100, []string{"order", "parcel"}, []string{"order", "parcel"}},
+		{"common words leave, rarest first", 1000, []string{"order", "parcel", "box12", "tracking"}, []string{"box12", "parcel"}},
+		{"stemmed forms are found", 1000, []string{"delivery", "box12", "parcel", "tracking"}, []string{"box12", "parcel"}},
+		{"all common: the two rarest stay", 1000, []string{"order", "delivery", "tracking"}, []string{"tracking", "delivery"}},
+		{"unknown words count as rare", 1000, []string{"order", "zeppelin"}, []string{"zeppelin", "order"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := prune(context.Background(), fakeVocab{docs, tt.total}, tt.terms)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("prune(%q) = %q, want %q", tt.terms, got, tt.want)
+			}
+		})
+	}
+}

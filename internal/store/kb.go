@@ -242,3 +242,35 @@ func (s *Store) SearchPassages(ctx context.Context, match string, limit int) ([]
 	}
 	return hits, rows.Err()
 }
+
+// TermDocs returns, for each of terms that is in the passage index (as the
+// index spells it, after stemming), how many passages hold it, and how many
+// passages there are.
+func (s *Store) TermDocs(ctx context.Context, terms []string) (map[string]int, int, error) {
+	out := map[string]int{}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM kb_passages`).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count passages: %w", err)
+	}
+	if len(terms) == 0 {
+		return out, total, nil
+	}
+	args := make([]any, len(terms))
+	for i, t := range terms {
+		args[i] = t
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT term, doc FROM kb_passages_vocab WHERE term IN (?`+strings.Repeat(",?", len(terms)-1)+`)`, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("look up terms: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		var n int
+		if err := rows.Scan(&t, &n); err != nil {
+			return nil, 0, fmt.Errorf("look up terms: %w", err)
+		}
+		out[t] = n
+	}
+	return out, total, rows.Err()
+}

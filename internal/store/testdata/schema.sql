@@ -54,6 +54,8 @@ CREATE VIRTUAL TABLE kb_passages_fts USING fts5 (
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
+CREATE VIRTUAL TABLE kb_passages_vocab USING fts5vocab (kb_passages_fts, 'row');
+
 CREATE TABLE messages (
     id              INTEGER PRIMARY KEY,
     conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
