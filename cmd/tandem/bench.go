@@ -162,6 +162,7 @@ func cmdBenchKB(ctx context.Context, args []string, out io.Writer) error {
 	f := newFlags("bench kb", out)
 	n := f.fs.Int("articles", 10000, "synthetic articles to import")
 	q := f.fs.Int("queries", 500, "conversation-shaped queries to time")
+	vocab := f.fs.Int("vocab", 20000, "distinct words the synthetic text draws from (small: every word is common, the worst case)")
 	path, cleanup, err := f.benchDB(args)
 	if err != nil {
 		return err
@@ -172,7 +173,7 @@ func cmdBenchKB(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	res, err := kb.Bench(ctx, st, *n, *q, func(done, total int) {
+	res, err := kb.Bench(ctx, st, *n, *vocab, *q, func(done, total int) {
 		if !*f.asJSON {
 			fmt.Fprintf(os.Stderr, "\rimporting %d/%d", done, total)
 		}
@@ -184,7 +185,8 @@ func cmdBenchKB(ctx context.Context, args []string, out io.Writer) error {
 		return printJSON(out, res)
 	}
 	fmt.Fprintf(os.Stderr, "\n")
-	fmt.Fprintf(out, "knowledge base: %d synthetic articles (1 in 5 Chinese), %d conversation queries, top 10\n", res.Articles, res.Queries)
+	fmt.Fprintf(out, "knowledge base: %d synthetic articles (1 in 5 Chinese, Zipf over %d words), %d conversation queries, top 10\n",
+		res.Articles, res.Vocabulary, res.Queries)
 	fmt.Fprintf(out, "%-22s %10s\n", "metric", "value")
 	fmt.Fprintf(out, "%-22s %10.0f\n", "import articles/s", res.ImportPerSec)
 	fmt.Fprintf(out, "%-22s %10.2f\n", "query p50 (ms)", res.P50ms)

@@ -44,7 +44,7 @@ Usage:
                                             Chatwoot's webhook or polling, as in Settings)
   tandem bench ingest [--messages N] [--workers W] [--json]
                                             ingest throughput and latency to commit
-  tandem bench kb [--articles N] [--queries Q] [--json]
+  tandem bench kb [--articles N] [--queries Q] [--vocab V] [--json]
                                             knowledge-base import rate and query latency
   tandem db check [--db FILE]               integrity check of the database and its indexes
   tandem db schema [--db FILE]              print the database schema

@@ -23,64 +23,77 @@ var (
 	benchWordsZH = []rune("订单包裹快递物流配送退款退货换货尺码颜色付款发票地址延误损坏丢失错发保修维修电池充电屏幕鞋子外套裙子衬衫裤子手表手机电脑耳机优惠券礼品账户密码邮箱取消加急门店库存预售海关关税标签收据照片投诉质量破损漏液划痕褪色")
 )
 
-func benchWord(r *rand.Rand, zh bool) string {
+// benchVocab draws words the way text uses them: Zipf-distributed over a
+// vocabulary of size words, the most common being the shop words above,
+// the rest made-up words (English) or characters (Chinese). A small
+// vocabulary makes every query word common: the worst case for search.
+type benchVocab struct {
+	r      *rand.Rand
+	en, zh *rand.Zipf
+}
+
+func newBenchVocab(seed uint64, size int) *benchVocab {
+	r := rand.New(rand.NewPCG(seed, 1))
+	size = max(size, len(benchWordsEN)+1)
+	return &benchVocab{r: r,
+		en: rand.NewZipf(r, 1.1, 2, uint64(size-1)),
+		zh: rand.NewZipf(r, 1.1, 2, uint64(max(size/4, len(benchWordsZH)+1)-1)),
+	}
+}
+
+func (v *benchVocab) word(zh bool) string {
 	if zh {
-		n := 2 + r.IntN(2)
-		var b strings.Builder
-		for range n {
-			b.WriteRune(benchWordsZH[r.IntN(len(benchWordsZH))])
+		n := 2 + v.r.IntN(2)
+		out := make([]rune, n)
+		for i := range out {
+			k := int(v.zh.Uint64())
+			if k < len(benchWordsZH) {
+				out[i] = benchWordsZH[k]
+			} else {
+				out[i] = rune(0x4E00 + k) // CJK Unified Ideographs
+			}
 		}
-		return b.String()
+		return string(out)
 	}
-	// Zipf-like: a few words very common, most rare; suffix numbers make a long tail.
-	i := int(float64(len(benchWordsEN)) * r.Float64() * r.Float64())
-	if r.IntN(4) == 0 {
-		return fmt.Sprintf("%s%d", benchWordsEN[i], r.IntN(500))
+	k := int(v.en.Uint64())
+	if k < len(benchWordsEN) {
+		return benchWordsEN[k]
 	}
-	return benchWordsEN[i]
+	return fmt.Sprintf("w%dx", k) // made-up, but one token to the index
+}
+
+func (v *benchVocab) words(k int, zh bool) string {
+	ws := make([]string, k)
+	for j := range ws {
+		ws[j] = v.word(zh)
+	}
+	if zh {
+		return strings.Join(ws, "")
+	}
+	return strings.Join(ws, " ")
 }
 
 // BenchArticles makes n synthetic articles, one in five Chinese.
-func BenchArticles(n int, seed uint64) []tandem.Article {
-	r := rand.New(rand.NewPCG(seed, 1))
+func BenchArticles(n, vocab int, seed uint64) []tandem.Article {
+	v := newBenchVocab(seed, vocab)
 	out := make([]tandem.Article, n)
 	for i := range out {
 		zh := i%5 == 0
-		sep := " "
-		if zh {
-			sep = ""
-		}
-		words := func(k int) string {
-			ws := make([]string, k)
-			for j := range ws {
-				ws[j] = benchWord(r, zh)
-			}
-			return strings.Join(ws, sep)
-		}
-		out[i] = tandem.Article{Key: fmt.Sprintf("bench-%d", i), Title: words(4), Body: words(60) + "。 " + words(60)}
+		out[i] = tandem.Article{Key: fmt.Sprintf("bench-%d", i), Title: v.words(4, zh), Body: v.words(60, zh) + "。 " + v.words(60, zh)}
 	}
 	return out
 }
 
 // BenchConversations makes n conversation-shaped queries: a greeting, an
 // agent turn, and a customer message of 8 to 20 words.
-func BenchConversations(n int, seed uint64) [][]tandem.Message {
-	r := rand.New(rand.NewPCG(seed, 2))
+func BenchConversations(n, vocab int, seed uint64) [][]tandem.Message {
+	v := newBenchVocab(seed, vocab)
 	out := make([][]tandem.Message, n)
 	for i := range out {
-		zh := i%5 == 0
-		ws := make([]string, 8+r.IntN(13))
-		for j := range ws {
-			ws[j] = benchWord(r, zh)
-		}
-		sep := " "
-		if zh {
-			sep = ""
-		}
 		out[i] = []tandem.Message{
 			{Role: tandem.RoleCustomer, Text: "Hi there, hello!"},
 			{Role: tandem.RoleAgent, Text: "Hello, how can I help?"},
-			{Role: tandem.RoleCustomer, Text: strings.Join(ws, sep)},
+			{Role: tandem.RoleCustomer, Text: v.words(8+v.r.IntN(13), i%5 == 0)},
 		}
 	}
 	return out
@@ -89,6 +102,7 @@ func BenchConversations(n int, seed uint64) [][]tandem.Message {
 // BenchResult holds what `tandem bench kb` prints.
 type BenchResult struct {
 	Articles     int     `json:"articles"`
+	Vocabulary   int     `json:"vocabulary"`
 	ImportPerSec float64 `json:"import_articles_per_s"`
 	Queries      int     `json:"queries"`
 	P50ms        float64 `json:"p50_ms"`
@@ -102,9 +116,10 @@ type SyncStore interface {
 	Searcher
 }
 
-// Bench imports n synthetic articles into st and times queries.
-func Bench(ctx context.Context, st SyncStore, n, queries int, progress func(done, total int)) (BenchResult, error) {
-	arts := BenchArticles(n, 42)
+// Bench imports n synthetic articles over a vocabulary of vocab words into
+// st and times queries.
+func Bench(ctx context.Context, st SyncStore, n, vocab, queries int, progress func(done, total int)) (BenchResult, error) {
+	arts := BenchArticles(n, vocab, 42)
 	start := time.Now()
 	for i := range arts {
 		Prepare(&arts[i])
@@ -113,9 +128,9 @@ func Bench(ctx context.Context, st SyncStore, n, queries int, progress func(done
 	if _, err := st.SyncArticles(ctx, "bench", arts, progress); err != nil {
 		return BenchResult{}, err
 	}
-	res := BenchResult{Articles: n, ImportPerSec: float64(n) / time.Since(start).Seconds(), Queries: queries}
+	res := BenchResult{Articles: n, Vocabulary: vocab, ImportPerSec: float64(n) / time.Since(start).Seconds(), Queries: queries}
 	lat := make([]time.Duration, 0, queries)
-	for _, convo := range BenchConversations(queries, 7) {
+	for _, convo := range BenchConversations(queries, vocab, 7) {
 		t := time.Now()
 		if _, err := Search(ctx, st, convo, 10); err != nil {
 			return res, err

@@ -140,6 +140,10 @@ func indexForms(t string) []string {
 	for _, suf := range []string{"ing", "ed", "es", "s", "e"} {
 		if s, ok := strings.CutSuffix(t, suf); ok && len(s) >= 3 {
 			forms = append(forms, s)
+			// shipping → shipp → ship, as porter undoubles a final consonant.
+			if n := len(s); (suf == "ing" || suf == "ed") && s[n-1] == s[n-2] && !strings.ContainsRune("aeiouslz", rune(s[n-1])) {
+				forms = append(forms, s[:n-1])
+			}
 		}
 	}
 	if s, ok := strings.CutSuffix(t, "y"); ok {
