@@ -217,12 +217,13 @@ func (s *Store) SearchPassages(ctx context.Context, match string, limit int) ([]
 	}
 	rows, err := s.r.QueryContext(ctx, `
 		WITH ranked AS (
-			SELECT p.article_id, p.text, bm25(kb_passages_fts, 2.0, 1.0) AS rank
-			FROM kb_passages_fts f JOIN kb_passages p ON p.id = f.rowid
-			WHERE kb_passages_fts MATCH ?
+			-- Rank inside the index alone; passages' text is read only for the few kept.
+			SELECT rowid, bm25(kb_passages_fts, 2.0, 1.0) AS rank
+			FROM kb_passages_fts WHERE kb_passages_fts MATCH ?
 			ORDER BY rank LIMIT ?
 		), best AS (
-			SELECT article_id, text, min(rank) AS rank FROM ranked GROUP BY article_id
+			SELECT p.article_id, p.text, min(r.rank) AS rank
+			FROM ranked r JOIN kb_passages p ON p.id = r.rowid GROUP BY p.article_id
 		)
 		SELECT a.id, a.key, a.title, a.body, a.tags, a.lang, a.url, a.source, a.updated_at, best.text, -best.rank
 		FROM best JOIN kb_articles a ON a.id = best.article_id
