@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -15,11 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"tandem/internal/golden"
 	"tandem/internal/ingest"
 	"tandem/internal/tandem"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 var _ Sink = (*ingest.Service)(nil)
 
@@ -40,18 +38,7 @@ func TestParseWebhook(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, _ := json.MarshalIndent(e, "", "  ")
-			golden := strings.TrimSuffix(f, ".json") + ".golden.json"
-			if *update {
-				os.WriteFile(golden, append(got, '\n'), 0o644)
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(want) != string(got)+"\n" {
-				t.Fatalf("%s differs (go test -update to accept):\n%s", golden, got)
-			}
+			golden.CheckJSON(t, strings.TrimSuffix(f, ".json")+".golden.json", e)
 		})
 	}
 }

@@ -2,18 +2,15 @@ package store_test
 
 import (
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"tandem/internal/golden"
 	"tandem/internal/store"
 	"tandem/internal/tandem"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 func openStore(t *testing.T) *store.Store {
 	t.Helper()
@@ -41,19 +38,7 @@ func TestSchema(t *testing.T) {
 	}
 	s.Close()
 
-	golden := filepath.Join("testdata", "schema.sql")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Fatalf("migrated schema differs from %s (run go test ./internal/store -run TestSchema -update and review the diff):\n%s", golden, got)
-	}
+	golden.Check(t, filepath.Join("testdata", "schema.sql"), []byte(got))
 
 	stepped := filepath.Join(t.TempDir(), "stepped.db")
 	if err := store.MigrateStepwise(ctx, stepped, func(version int64, s *store.Store) error {

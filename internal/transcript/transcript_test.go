@@ -2,20 +2,16 @@ package transcript
 
 import (
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"tandem/internal/golden"
 	"tandem/internal/ingest"
 	"tandem/internal/store"
 	"tandem/internal/tandem"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 var _ Sink = (*ingest.Service)(nil)
 
@@ -71,18 +67,7 @@ func TestFormats(t *testing.T) {
 			if total == 0 || last != total {
 				t.Fatalf("progress ended at %d of %d", last, total)
 			}
-			got, _ := json.MarshalIndent(map[string]any{"report": rep, "calls": sink.calls}, "", "  ")
-			golden := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				os.WriteFile(golden, append(got, '\n'), 0o644)
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(want) != string(got)+"\n" {
-				t.Fatalf("%s differs (go test -update to accept):\n%s", golden, got)
-			}
+			golden.CheckJSON(t, filepath.Join("testdata", name+".golden.json"), map[string]any{"report": rep, "calls": sink.calls})
 		})
 	}
 }
