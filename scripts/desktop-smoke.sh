@@ -113,6 +113,16 @@ await_message() {
   return 1
 }
 
+# in_db PATTERN: a row of `tandem conversations` for the English database matches PATTERN (a few tries:
+# the command opens the database beside the running app).
+in_db() {
+  for _ in 1 2 3; do
+    go run ./cmd/tandem conversations --db "$WORK/en.db" >"$WORK/convs.txt" 2>&1 && grep -q "$1" "$WORK/convs.txt" && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
 run_app() { # run_app LANG
   local db="$WORK/$1.db"
   go run ./cmd/tandem settings set --db "$db" "ollamaHost=$HOST" chatModel=tiny "uiLang=$2" \
@@ -177,12 +187,11 @@ shot en-import
 after=$(brightness "$OUT/en-import.png")
 awk -v a="$after" -v b="$before" 'BEGIN { exit !(a < b - 0.1) }' ||
   die "no import report after choosing a file (see $OUT/en-import.png)"
-go run ./cmd/tandem conversations --db "$WORK/en.db" | grep -q "^import	c-100	Late parcel	2$" ||
-  die "the imported conversation is not in the database"
+in_db "^import	c-100	Late parcel	2$" || die "the imported conversation is not in the database: $(cat "$WORK/convs.txt")"
 xdotool key --clearmodifiers Escape
 
 log "a signed Chatwoot webhook reaches the running app"
-body='{"event":"message_created","id":901,"content":"Hi, my order #100482 is late.","message_type":"incoming","private":false,"created_at":"2026-11-24T09:30:00.000Z","conversation":{"id":42,"status":"open","meta":{"sender":{"name":"Chatwoot Customer"}}}}'
+body='{"event":"message_created","id":901,"content":"Hi, my order #100482 is late.","message_type":"incoming","private":false,"created_at":"'"$(date -u +%FT%TZ)"'","conversation":{"id":42,"status":"open","meta":{"sender":{"name":"Chatwoot Customer"}}}}'
 ts=$(date +%s)
 sig="sha256=$(printf '%s.%s' "$ts" "$body" | openssl dgst -sha256 -hmac smoke-secret -r | cut -d' ' -f1)"
 code=$(curl -s -o "$WORK/api-answer.json" -w '%{http_code}' -X POST "$API/v1/chatwoot/webhook" \
@@ -191,7 +200,13 @@ code=$(curl -s -o "$WORK/api-answer.json" -w '%{http_code}' -X POST "$API/v1/cha
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$API/v1/chatwoot/webhook" \
   -H "X-Chatwoot-Timestamp: $ts" -H "X-Chatwoot-Signature: sha256=00" -d "$body")
 [ "$code" = 401 ] || die "a badly signed webhook was answered $code, not 401"
-go run ./cmd/tandem conversations --db "$WORK/en.db" | grep -q "^chatwoot	42	" || die "the Chatwoot conversation is not in the database"
+in_db "^chatwoot	42	" || die "the Chatwoot conversation is not in the database: $(cat "$WORK/convs.txt")"
+xdotool mousemove --window "$win" 140 230 click 1      # second in the list (an imported message is dated tomorrow)
+sleep 0.5
+xdotool mousemove --window "$win" 590 695 click 1
+xdotool type --delay 5 "Your parcel is on its way."
+sleep 0.5
+shot en-chatwoot                                       # the composer offers Send to Chatwoot / Private note
 
 log "stopping Ollama"
 { kill -9 -- "-$ollama_pid" && wait "$ollama_pid"; } 2>/dev/null || true
