@@ -168,7 +168,7 @@ func (p *Poller) PollOnce(ctx context.Context) (PollReport, error) {
 	for _, c := range convs {
 		id := strconv.Itoa(c.ID)
 		if _, err := p.Sink.Conversation(ctx, ingest.ConversationInput{Source: ingest.SourceChatwoot, ExternalID: id,
-			CustomerName: c.Meta.name(), Status: status(c.Status)}); err != nil {
+			Title: "Chatwoot #" + id, CustomerName: c.Meta.name(), Status: status(c.Status)}); err != nil {
 			return rep, fmt.Errorf("poll conversation %d: %w", c.ID, err)
 		}
 		rep.Conversations++

@@ -142,7 +142,7 @@ func ParseWebhook(body []byte) (Event, error) {
 			return e, errors.New(`message event without "id"`)
 		}
 		e.Conversation = ingest.ConversationInput{Source: ingest.SourceChatwoot, ExternalID: p.Conversation.ID.String(),
-			CustomerName: p.Conversation.Meta.name(), Status: status(p.Conversation.Status)}
+			Title: "Chatwoot #" + p.Conversation.ID.String(), CustomerName: p.Conversation.Meta.name(), Status: status(p.Conversation.Status)}
 		if p.Private {
 			e.Skip = "private notes are not customer turns"
 			return e, nil
@@ -164,7 +164,7 @@ func ParseWebhook(body []byte) (Event, error) {
 			return e, errors.New(`conversation event without "id"`)
 		}
 		e.Conversation = ingest.ConversationInput{Source: ingest.SourceChatwoot, ExternalID: p.ID.String(),
-			CustomerName: p.Meta.name(), Status: status(p.Status)}
+			Title: "Chatwoot #" + p.ID.String(), CustomerName: p.Meta.name(), Status: status(p.Status)}
 		return e, nil
 	}
 	e.Skip = fmt.Sprintf("event %q is not one Tandem follows", p.Event)
