@@ -32,12 +32,14 @@ func (s *Store) Schema(ctx context.Context) (string, error) {
 	return b.String(), rows.Err()
 }
 
-// FTSIntegrityCheck asks FTS5 whether the knowledge-base index matches its
-// content table exactly.
+// FTSIntegrityCheck asks FTS5 whether each full-text index (articles,
+// passages, resolved conversations) matches its content table exactly.
 func (s *Store) FTSIntegrityCheck(ctx context.Context) (bool, error) {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO kb_articles_fts (kb_articles_fts, rank) VALUES ('integrity-check', 1)`)
-	if err != nil {
-		return false, fmt.Errorf("check knowledge-base index: %w", err)
+	for _, t := range []string{"kb_articles_fts", "kb_passages_fts", "history_fts"} {
+		_, err := s.w.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`, rank) VALUES ('integrity-check', 1)`)
+		if err != nil {
+			return false, fmt.Errorf("check full-text index %s: %w", t, err)
+		}
 	}
 	return true, nil
 }

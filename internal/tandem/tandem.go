@@ -105,6 +105,25 @@ type KnowledgeHit struct {
 	Passage string   `json:"passage"`
 	Matches []string `json:"matches"` // words of the passage to highlight
 	Score   float64  `json:"score"`   // higher is better
+	// Via says why it was found: "words" (the lexical index), "meaning"
+	// (embeddings), or both.
+	Via []string `json:"via"`
+}
+
+// Ways a knowledge hit was found, for KnowledgeHit.Via.
+const (
+	ViaWords   = "words"
+	ViaMeaning = "meaning"
+)
+
+// SimilarConversation is a resolved conversation like the open one: what
+// the customer asked then and the agent's last answer, to reuse what worked.
+type SimilarConversation struct {
+	Conversation Conversation `json:"conversation"`
+	Question     string       `json:"question"`   // the customer message that matched best
+	Resolution   string       `json:"resolution"` // the agent's last message
+	Matches      []string     `json:"matches"`    // words of Question to highlight
+	Score        float64      `json:"score"`      // higher is better
 }
 
 // Error codes, after Ben Johnson's WTF Dial: a few codes the edges map to

@@ -21,6 +21,17 @@ CREATE TABLE feedback_events (
     created_at    TEXT NOT NULL
 ) STRICT;
 
+CREATE TABLE history_docs (
+    conversation_id INTEGER PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    terms           TEXT NOT NULL
+) STRICT;
+
+CREATE VIRTUAL TABLE history_fts USING fts5 (
+    terms,
+    content = 'history_docs', content_rowid = 'conversation_id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
 CREATE TABLE kb_articles (
     id         INTEGER PRIMARY KEY,
     key        TEXT NOT NULL UNIQUE,
@@ -37,6 +48,13 @@ CREATE VIRTUAL TABLE kb_articles_fts USING fts5 (
     content = 'kb_articles', content_rowid = 'id',
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
+
+CREATE TABLE kb_embeddings (
+    model      TEXT NOT NULL,
+    passage_id INTEGER NOT NULL REFERENCES kb_passages (id) ON DELETE CASCADE,
+    vector     BLOB NOT NULL,
+    PRIMARY KEY (model, passage_id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE kb_passages (
     id          INTEGER PRIMARY KEY,
@@ -55,6 +73,11 @@ CREATE VIRTUAL TABLE kb_passages_fts USING fts5 (
 );
 
 CREATE VIRTUAL TABLE kb_passages_vocab USING fts5vocab (kb_passages_fts, 'row');
+
+CREATE TABLE kb_state (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) STRICT;
 
 CREATE TABLE messages (
     id              INTEGER PRIMARY KEY,
@@ -96,6 +119,19 @@ CREATE TABLE suggestions (
     created_at        TEXT NOT NULL
 ) STRICT;
 
+CREATE TRIGGER history_docs_ad AFTER DELETE ON history_docs BEGIN
+    INSERT INTO history_fts (history_fts, rowid, terms) VALUES ('delete', old.conversation_id, old.terms);
+END;
+
+CREATE TRIGGER history_docs_ai AFTER INSERT ON history_docs BEGIN
+    INSERT INTO history_fts (rowid, terms) VALUES (new.conversation_id, new.terms);
+END;
+
+CREATE TRIGGER history_docs_au AFTER UPDATE ON history_docs BEGIN
+    INSERT INTO history_fts (history_fts, rowid, terms) VALUES ('delete', old.conversation_id, old.terms);
+    INSERT INTO history_fts (rowid, terms) VALUES (new.conversation_id, new.terms);
+END;
+
 CREATE TRIGGER kb_articles_ad AFTER DELETE ON kb_articles BEGIN
     INSERT INTO kb_articles_fts (kb_articles_fts, rowid, title, body, tags) VALUES ('delete', old.id, old.title, old.body, old.tags);
 END;
@@ -107,6 +143,14 @@ END;
 CREATE TRIGGER kb_articles_au AFTER UPDATE ON kb_articles BEGIN
     INSERT INTO kb_articles_fts (kb_articles_fts, rowid, title, body, tags) VALUES ('delete', old.id, old.title, old.body, old.tags);
     INSERT INTO kb_articles_fts (rowid, title, body, tags) VALUES (new.id, new.title, new.body, new.tags);
+END;
+
+CREATE TRIGGER kb_embeddings_ad AFTER DELETE ON kb_embeddings BEGIN
+    UPDATE kb_state SET value = value + 1 WHERE key = 'embeddings_generation';
+END;
+
+CREATE TRIGGER kb_embeddings_ai AFTER INSERT ON kb_embeddings BEGIN
+    UPDATE kb_state SET value = value + 1 WHERE key = 'embeddings_generation';
 END;
 
 CREATE TRIGGER kb_passages_ad AFTER DELETE ON kb_passages BEGIN
@@ -122,9 +166,15 @@ CREATE TRIGGER kb_passages_au AFTER UPDATE ON kb_passages BEGIN
     INSERT INTO kb_passages_fts (rowid, title_terms, terms) VALUES (new.id, new.title_terms, new.terms);
 END;
 
+CREATE TRIGGER messages_stale_history AFTER INSERT ON messages BEGIN
+    DELETE FROM history_docs WHERE conversation_id = new.conversation_id;
+END;
+
 CREATE INDEX feedback_events_suggestion ON feedback_events (suggestion_id);
 
 CREATE INDEX kb_articles_source ON kb_articles (source);
+
+CREATE INDEX kb_embeddings_passage ON kb_embeddings (passage_id);
 
 CREATE INDEX messages_conversation ON messages (conversation_id, sent_at, id);
 

@@ -1,0 +1,172 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strings"
+
+	"tandem/internal/tandem"
+)
+
+// PassageText is a passage waiting for its embedding.
+type PassageText struct {
+	ID    int64
+	Title string
+	Text  string
+}
+
+// PassagesWithoutEmbedding returns up to limit passages that have no
+// embedding for model yet, in id order, and how many there are in all.
+func (s *Store) PassagesWithoutEmbedding(ctx context.Context, model string, limit int) ([]PassageText, int, error) {
+	var total int
+	const missing = `FROM kb_passages p JOIN kb_articles a ON a.id = p.article_id
+		WHERE NOT EXISTS (SELECT 1 FROM kb_embeddings e WHERE e.model = ? AND e.passage_id = p.id)`
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) `+missing, model).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count passages to embed with %s: %w", model, err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, a.title, p.text `+missing+` ORDER BY p.id LIMIT ?`, model, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find passages to embed with %s: %w", model, err)
+	}
+	defer rows.Close()
+	var out []PassageText
+	for rows.Next() {
+		var p PassageText
+		if err := rows.Scan(&p.ID, &p.Title, &p.Text); err != nil {
+			return nil, 0, fmt.Errorf("find passages to embed with %s: %w", model, err)
+		}
+		out = append(out, p)
+	}
+	return out, total, rows.Err()
+}
+
+// SaveEmbeddings stores one vector per passage id for model, normalised to
+// unit length. A passage deleted meanwhile (its article re-imported) is
+// skipped: its replacement is embedded on the next run.
+func (s *Store) SaveEmbeddings(ctx context.Context, model string, ids []int64, vecs [][]float32) error {
+	if len(ids) != len(vecs) {
+		return fmt.Errorf("save embeddings: %d ids for %d vectors", len(ids), len(vecs))
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		for i, id := range ids {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO kb_embeddings (model, passage_id, vector)
+				SELECT ?, id, ? FROM kb_passages WHERE id = ?
+				ON CONFLICT DO UPDATE SET vector = excluded.vector`,
+				model, encodeVector(vecs[i]), id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save embeddings for %s: %w", model, err)
+	}
+	return nil
+}
+
+// EmbeddingsGeneration changes whenever any embedding is added or removed.
+func (s *Store) EmbeddingsGeneration(ctx context.Context) (int64, error) {
+	var g int64
+	err := s.r.QueryRowContext(ctx, `SELECT value FROM kb_state WHERE key = 'embeddings_generation'`).Scan(&g)
+	if err != nil {
+		return 0, fmt.Errorf("read embeddings generation: %w", err)
+	}
+	return g, nil
+}
+
+// Embeddings returns every passage vector for model, with the generation
+// they were read at (one read transaction, so the two agree).
+func (s *Store) Embeddings(ctx context.Context, model string) (gen int64, ids []int64, vecs [][]float32, err error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("read embeddings for %s: %w", model, err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT value FROM kb_state WHERE key = 'embeddings_generation'`).Scan(&gen); err != nil {
+		return 0, nil, nil, fmt.Errorf("read embeddings for %s: %w", model, err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT passage_id, vector FROM kb_embeddings WHERE model = ? ORDER BY passage_id`, model)
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("read embeddings for %s: %w", model, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var blob []byte
+		if err := rows.Scan(&id, &blob); err != nil {
+			return 0, nil, nil, fmt.Errorf("read embeddings for %s: %w", model, err)
+		}
+		ids = append(ids, id)
+		vecs = append(vecs, decodeVector(blob))
+	}
+	return gen, ids, vecs, rows.Err()
+}
+
+// PassageHits returns the article and text of each passage id that exists,
+// in the order given.
+func (s *Store) PassageHits(ctx context.Context, ids []int64) ([]tandem.KnowledgeHit, error) {
+	if len(ids) == 0 {
+		return []tandem.KnowledgeHit{}, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT p.id, a.id, a.key, a.title, a.body, a.tags, a.lang, a.url, a.source, a.updated_at, p.text
+		FROM kb_passages p JOIN kb_articles a ON a.id = p.article_id
+		WHERE p.id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read passages: %w", err)
+	}
+	defer rows.Close()
+	byID := map[int64]tandem.KnowledgeHit{}
+	for rows.Next() {
+		var pid int64
+		var h tandem.KnowledgeHit
+		a := &h.Article
+		if err := rows.Scan(&pid, &a.ID, &a.Key, &a.Title, &a.Body, &a.Tags, &a.Lang, &a.URL, &a.Source, scanTime(&a.UpdatedAt), &h.Passage); err != nil {
+			return nil, fmt.Errorf("read passages: %w", err)
+		}
+		byID[pid] = h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read passages: %w", err)
+	}
+	out := make([]tandem.KnowledgeHit, 0, len(byID))
+	for _, id := range ids {
+		if h, ok := byID[id]; ok {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// encodeVector normalises v to unit length and packs it as little-endian float32.
+func encodeVector(v []float32) []byte {
+	var norm float64
+	for _, x := range v {
+		norm += float64(x) * float64(x)
+	}
+	scale := float32(1)
+	if norm > 0 {
+		scale = float32(1 / math.Sqrt(norm))
+	}
+	b := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x*scale))
+	}
+	return b
+}
+
+func decodeVector(b []byte) []float32 {
+	v := make([]float32, len(b)/4)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return v
+}
