@@ -91,10 +91,12 @@ func run() error {
 	}, events, logger)
 
 	status := app.NewStatusService(monitor)
-	settingsSvc := app.NewSettingsService(ctx, st, defaults, events, app.ApplyToMonitor(monitor), api.Apply, cw.Apply)
+	knowledge := app.NewKnowledgeService(ctx, st)
+	embedder := app.NewEmbedRunner(st, events, logger)
+	settingsSvc := app.NewSettingsService(ctx, st, defaults, events, app.ApplyToMonitor(monitor), api.Apply, cw.Apply,
+		knowledge.Apply, embedder.Apply)
 	conversations := app.NewConversationService(ctx, st)
 	ingestSvc := app.NewIngestService(ctx, ing, st, wrt, events, api.Status)
-	knowledge := app.NewKnowledgeService(ctx, st)
 	imports := app.NewImportService(ctx, ing, wrt, events)
 	chatwootSvc := app.NewChatwootService(ctx, cw, st, ing)
 
@@ -115,6 +117,9 @@ func run() error {
 			go app.WatchClipboard(ctx, ingestSvc, 500*time.Millisecond)
 			api.Apply(settings)
 			cw.Apply(settings)
+			knowledge.Apply(settings)
+			go embedder.Run(ctx)
+			embedder.Apply(settings)
 		},
 		OnShutdown: func(context.Context) {
 			events.Flush()

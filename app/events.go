@@ -22,11 +22,12 @@ const (
 	EventIngestFailed         = "ingest:failed"         // error text
 	EventAPIChanged           = "api:changed"           // APIStatus
 	EventImportProgress       = "import:progress"       // ImportProgress
+	EventKBEmbedding          = "kb:embedding"          // EmbedProgress
 )
 
 // EventNames lists every event, for the mirror test.
 var EventNames = []string{EventStatusChanged, EventSettingsChanged, EventConversationsChanged,
-	EventClipboardChanged, EventIngestFailed, EventAPIChanged, EventImportProgress}
+	EventClipboardChanged, EventIngestFailed, EventAPIChanged, EventImportProgress, EventKBEmbedding}
 
 // Emitter sends named events to the frontend.
 type Emitter interface {

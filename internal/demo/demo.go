@@ -1,6 +1,7 @@
-// Package demo seeds a new database with a small knowledge base and two
+// Package demo seeds a new database with a small knowledge base, two open
 // conversations about a delayed parcel, one in English and one in Chinese,
-// so that a first start shows the product filled in. The demo is ordinary
+// and two resolved ones like them, so that a first start shows the product
+// filled in, "solved before" included. The demo is ordinary
 // data: the agent may edit or delete it, and it is never seeded again.
 package demo
 
@@ -35,10 +36,11 @@ type Store interface {
 type data struct {
 	Articles      []tandem.Article `json:"articles"`
 	Conversations []struct {
-		ExternalID   string `json:"external_id"`
-		Title        string `json:"title"`
-		CustomerName string `json:"customer_name"`
-		CustomerLang string `json:"customer_lang"`
+		ExternalID   string                    `json:"external_id"`
+		Title        string                    `json:"title"`
+		CustomerName string                    `json:"customer_name"`
+		CustomerLang string                    `json:"customer_lang"`
+		Status       tandem.ConversationStatus `json:"status"` // "ended": a resolved one, for "solved before"
 		Messages     []struct {
 			Role       tandem.Role `json:"role"`
 			Text       string      `json:"text"`
@@ -76,6 +78,13 @@ func SeedOnce(ctx context.Context, s Store, now time.Time) (bool, error) {
 				Role: dm.Role, Text: dm.Text, Lang: dc.CustomerLang,
 				SentAt: now.Add(-time.Duration(dm.MinutesAgo) * time.Minute)}
 			if _, err := s.AddMessage(ctx, m); err != nil {
+				return false, fmt.Errorf("seed demo: %w", err)
+			}
+		}
+		if dc.Status != "" {
+			// Ended after its messages: an ended conversation takes none.
+			c.Status = dc.Status
+			if err := s.UpsertConversation(ctx, c); err != nil {
 				return false, fmt.Errorf("seed demo: %w", err)
 			}
 		}

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"tandem/internal/demo"
+	"tandem/internal/kb"
 	"tandem/internal/store"
+	"tandem/internal/tandem"
 )
 
 var _ demo.Store = (*store.Store)(nil)
@@ -30,10 +32,26 @@ func TestSeedOnce(t *testing.T) {
 	}
 	langs := map[string]int{}
 	for _, c := range convs {
-		langs[c.CustomerLang] = c.MessageCount
+		if c.Status == tandem.ConversationOpen {
+			langs[c.CustomerLang] = c.MessageCount
+		}
 	}
-	if len(convs) != 2 || langs["en"] < 2 || langs["zh-CN"] < 2 {
-		t.Fatalf("demo conversations %+v, want an English and a Chinese one with messages", convs)
+	if len(convs) != 4 || langs["en"] < 2 || langs["zh-CN"] < 2 {
+		t.Fatalf("demo conversations %+v, want an open English and Chinese one with messages, and two resolved", convs)
+	}
+	// Each open conversation has a resolved one like it to show under "solved before".
+	for _, c := range convs {
+		if c.Status != tandem.ConversationOpen {
+			continue
+		}
+		msgs, err := s.Messages(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		past, err := kb.SimilarConversations(ctx, s, c.ID, msgs, 3)
+		if err != nil || len(past) == 0 || past[0].Conversation.CustomerLang != c.CustomerLang || past[0].Resolution == "" {
+			t.Fatalf("solved before for %q: %+v, %v", c.Title, past, err)
+		}
 	}
 	for _, q := range []string{"parcel delayed", "延误"} {
 		got, err := s.SearchArticles(ctx, q, 5)

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushSync } from 'svelte';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 
 const recheck = vi.fn(async () => {});
@@ -14,7 +15,7 @@ vi.mock('../lib/api', () => ({
 import StatusBar from './StatusBar.svelte';
 import SuggestionPanel from './SuggestionPanel.svelte';
 import Composer from './Composer.svelte';
-import { conversations, knowledge, selectedId, status } from '../lib/stores';
+import { conversations, embedding, knowledge, knowledgeNote, selectedId, similar, status } from '../lib/stores';
 import { uiLang } from '../lib/i18n';
 
 afterEach(() => {
@@ -22,6 +23,9 @@ afterEach(() => {
   uiLang.set('en');
   selectedId.set(null);
   knowledge.set(null);
+  knowledgeNote.set('');
+  similar.set(null);
+  embedding.set(null);
 });
 
 describe('StatusBar', () => {
@@ -54,12 +58,41 @@ describe('SuggestionPanel', () => {
 
   it('shows the matching passage of each article, highlighted', () => {
     selectedId.set(1);
-    knowledge.set([{ article: { id: 3, key: 'k', title: 'Delayed parcels', url: '', lang: 'en' }, passage: 'Open a trace when tracking stalls.', matches: ['tracking'], score: 2 }]);
+    knowledge.set([
+      { article: { id: 3, key: 'k', title: 'Delayed parcels', url: '', lang: 'en' }, passage: 'Open a trace when tracking stalls.', matches: ['tracking'], score: 2, via: ['words', 'meaning'] },
+      { article: { id: 4, key: 'j', title: 'Lost packages', url: '', lang: 'en' }, passage: 'We reship.', matches: [], score: 1, via: ['meaning'] },
+    ]);
     const { container } = render(SuggestionPanel);
     const k = container.querySelector('[data-section="knowledge"]')!;
     expect(k.textContent).toContain('Delayed parcels');
     expect([...k.querySelectorAll('mark')].map((m) => m.textContent)).toEqual(['tracking']);
     expect(k.textContent).toContain('Matched: tracking');
+    const via = [...k.querySelectorAll('li')].map((li) => [...li.querySelectorAll('.via')].map((v) => v.getAttribute('data-via')));
+    expect(via).toEqual([['words', 'meaning'], ['meaning']]);
+  });
+
+  it('shows resolved conversations like this one, and why search fell back to words', () => {
+    selectedId.set(1);
+    knowledge.set([]);
+    knowledgeNote.set('Ollama is not reachable at h:1');
+    embedding.set({ model: 'nomic-embed-text', done: 32, total: 96, error: '', over: false });
+    similar.set([{
+      conversation: { id: 9, source: 'demo', externalId: 'x', title: 'Parcel stuck in customs', customerName: '', customerLang: '', status: 'ended', lastMessage: '', messageCount: 4, updatedAt: '' },
+      question: 'My parcel is stuck in customs', resolution: 'I opened a trace with the courier.', matches: ['customs'], score: 3,
+    }]);
+    const { container } = render(SuggestionPanel);
+    const k = container.querySelector('[data-section="knowledge"]')!;
+    expect(k.textContent).toContain('Solved before');
+    expect(k.textContent).toContain('Parcel stuck in customs');
+    expect(k.textContent).toContain('I opened a trace with the courier.');
+    expect(k.querySelector('.similar mark')?.textContent).toBe('customs');
+    expect(k.querySelector('[data-note="words-only"]')?.textContent).toContain('Ollama is not reachable at h:1');
+    expect(k.querySelector('[data-note="embedding"]')?.textContent).toContain('32 of 96');
+
+    similar.set([]);
+    flushSync();
+    expect(k.textContent).not.toContain('Parcel stuck in customs');
+    expect(k.querySelector('[data-similar="none"]')?.textContent).toContain('No resolved conversation like this one yet.');
   });
 
   it('says so when nothing matches', () => {

@@ -8,7 +8,7 @@ import * as KnowledgeService from '../../wailsjs/go/app/KnowledgeService';
 import * as ImportService from '../../wailsjs/go/app/ImportService';
 import * as ChatwootService from '../../wailsjs/go/app/ChatwootService';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
-import type { APIStatus, Conversation, ImportReport, KnowledgeHit, Message, Settings, Status } from './types';
+import type { APIStatus, Conversation, Found, ImportReport, Message, Settings, SimilarConversation, Status } from './types';
 import type { EventName } from './events';
 
 export const api = {
@@ -33,8 +33,11 @@ export const api = {
   copy: (text: string): Promise<void> => IngestService.Copy(text),
   apiStatus: (): Promise<APIStatus> => IngestService.APIStatus(),
 
-  knowledge: (conversationId: number): Promise<KnowledgeHit[]> =>
-    KnowledgeService.ForConversation(conversationId) as Promise<KnowledgeHit[]>,
+  /** semantic: also search by meaning (an embedding call), when a model is set. */
+  knowledge: (conversationId: number, semantic: boolean): Promise<Found> =>
+    KnowledgeService.ForConversation(conversationId, semantic) as Promise<Found>,
+  similar: (conversationId: number): Promise<SimilarConversation[]> =>
+    KnowledgeService.Similar(conversationId) as Promise<SimilarConversation[]>,
 
   chooseTranscript: (): Promise<string> => ImportService.Choose(),
   importTranscript: (path: string): Promise<ImportReport> => ImportService.Import(path) as Promise<ImportReport>,

@@ -8,6 +8,7 @@ export const Events = {
   ingestFailed: 'ingest:failed',
   apiChanged: 'api:changed',
   importProgress: 'import:progress',
+  kbEmbedding: 'kb:embedding',
 } as const;
 
 export type EventName = (typeof Events)[keyof typeof Events];

@@ -16,7 +16,11 @@ vi.mock('./api', () => ({
     clipboardWatch: vi.fn(async () => false),
     apiStatus: vi.fn(async () => ({ listening: true, url: 'http://127.0.0.1:8765', error: '' })),
     setActive: vi.fn(async () => {}),
-    knowledge: vi.fn(async (id: number) => [{ article: { id: 1, key: 'k', title: `for ${id}`, url: '', lang: '' }, passage: 'p', matches: [], score: 1 }]),
+    knowledge: vi.fn(async (id: number, semantic: boolean) => ({
+      hits: [{ article: { id: 1, key: 'k', title: `${semantic ? 'fused' : 'words'} for ${id}`, url: '', lang: '' }, passage: 'p', matches: [], score: 1, via: ['words'] }],
+      semanticError: semantic ? 'Ollama is not reachable' : undefined,
+    })),
+    similar: vi.fn(async (id: number) => [{ conversation: { id: 100 + id, title: 'solved' }, question: 'q', resolution: 'r', matches: [], score: 1 }]),
     addMessage: vi.fn(async (id: number, role: string, text: string) => ({ id: 99, conversationId: id, role, text })),
     setClipboardWatch: vi.fn(async (on: boolean) => on),
     chooseTranscript: vi.fn(async () => '/tmp/chats.csv'),
@@ -45,7 +49,8 @@ describe('stores', () => {
     expect(get(stores.conversations)?.length).toBe(2);
     expect(get(stores.selectedId)).toBe(7);
     expect(get(stores.messages)?.[0].text).toBe('m7');
-    expect(get(stores.knowledge)?.[0].article.title).toBe('for 7');
+    expect(get(stores.knowledge)?.[0].article.title).toBe('words for 7'); // no embedding model: words alone
+    expect(get(stores.similar)?.[0].conversation.id).toBe(107);
 
     await stores.selectNext(1);
     expect(get(stores.selectedId)).toBe(8);
@@ -56,8 +61,17 @@ describe('stores', () => {
     handlers.get(Events.statusChanged)!({ state: 'unreachable', host: 'h:1' });
     expect(get(stores.status).state).toBe('unreachable');
 
-    handlers.get(Events.settingsChanged)!({ ollamaHost: 'h:1', chatModel: 'm', embedModel: '', agentLang: 'en', uiLang: 'zh-CN' });
+    handlers.get(Events.settingsChanged)!({ ollamaHost: 'h:1', chatModel: 'm', embedModel: 'e', agentLang: 'en', uiLang: 'zh-CN' });
     expect(get(uiLang)).toBe('zh-CN');
+    // With an embedding model the fused ranking follows the words, with the reason it fell back.
+    await stores.select(7);
+    expect(get(stores.knowledge)?.[0].article.title).toBe('fused for 7');
+    expect(get(stores.knowledgeNote)).toBe('Ollama is not reachable');
+
+    handlers.get(Events.kbEmbedding)!({ model: 'e', done: 3, total: 9, error: '', over: false });
+    expect(get(stores.embedding)?.done).toBe(3);
+    handlers.get(Events.kbEmbedding)!({ model: 'e', done: 9, total: 9, error: '', over: true });
+    expect(get(stores.embedding)).toBeNull();
 
     off();
     expect(handlers.size).toBe(0);

@@ -4,7 +4,9 @@ import { get, writable } from 'svelte/store';
 import { api } from './api';
 import { Events } from './events';
 import { uiLang } from './i18n';
-import type { APIStatus, Conversation, ImportProgress, ImportReport, KnowledgeHit, Message, Settings, Status, UILang } from './types';
+import type {
+  APIStatus, Conversation, EmbedProgress, ImportProgress, ImportReport, KnowledgeHit, Message, Settings, SimilarConversation, Status, UILang,
+} from './types';
 
 export const settings = writable<Settings | null>(null);
 export const status = writable<Status>({
@@ -18,6 +20,12 @@ export const messages = writable<Message[] | null>(null);
 export const loadError = writable('');
 /** Articles for the open conversation; null while loading. */
 export const knowledge = writable<KnowledgeHit[] | null>(null);
+/** Why the last search was by words alone although an embedding model is set; '' otherwise. */
+export const knowledgeNote = writable('');
+/** Resolved conversations like the open one; null while loading. */
+export const similar = writable<SimilarConversation[] | null>(null);
+/** Embedding of the knowledge base under way or just failed; null when there is nothing to show. */
+export const embedding = writable<EmbedProgress | null>(null);
 export const clipboardWatch = writable(false);
 export const apiStatus = writable<APIStatus>({ listening: false, url: '', error: '' });
 /** The transcript import under way or just finished; null when there is none to show. */
@@ -50,9 +58,20 @@ async function loadConversations() {
   }
 }
 
+// Words first, at once; then, with an embedding model set, the fused
+// ranking replaces them when the query's embedding is back.
 async function loadKnowledge(id: number) {
-  const hits = await api.knowledge(id);
-  if (get(selectedId) === id) knowledge.set(hits);
+  const words = await api.knowledge(id, false);
+  if (get(selectedId) !== id) return;
+  knowledge.set(words.hits ?? []);
+  if (get(settings)?.embedModel) {
+    const fused = await api.knowledge(id, true);
+    if (get(selectedId) !== id) return;
+    knowledge.set(fused.hits ?? []);
+    knowledgeNote.set(fused.semanticError ?? '');
+  }
+  const past = await api.similar(id);
+  if (get(selectedId) === id) similar.set(past ?? []);
 }
 
 /** Loads everything and subscribes to Go's events; returns the unsubscribe. */
@@ -64,6 +83,7 @@ export async function init(): Promise<() => void> {
     api.on<boolean>(Events.clipboardChanged, (on) => clipboardWatch.set(on)),
     api.on<APIStatus>(Events.apiChanged, (s) => apiStatus.set(s)),
     api.on<string>(Events.ingestFailed, (e) => notice.set(e)),
+    api.on<EmbedProgress>(Events.kbEmbedding, (p) => embedding.set(p.over && !p.error ? null : p)),
     api.on<ImportProgress>(Events.importProgress, (p) =>
       importState.update((s) => (s && !s.report ? { ...s, done: p.done, total: p.total } : s)),
     ),
@@ -89,6 +109,8 @@ export async function select(id: number) {
   selectedId.set(id);
   messages.set(null);
   knowledge.set(null);
+  knowledgeNote.set('');
+  similar.set(null);
   try {
     await api.setActive(id);
     const list = await api.messages(id);

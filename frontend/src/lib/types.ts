@@ -63,6 +63,30 @@ export interface KnowledgeHit {
   passage: string;
   matches: string[] | null;
   score: number;
+  /** How it was found: 'words' (lexical), 'meaning' (embeddings), or both. */
+  via: string[] | null;
+}
+
+export interface Found {
+  hits: KnowledgeHit[] | null;
+  /** Why meaning-based search was left out although a model is set. */
+  semanticError?: string;
+}
+
+export interface SimilarConversation {
+  conversation: Conversation;
+  question: string;
+  resolution: string;
+  matches: string[] | null;
+  score: number;
+}
+
+export interface EmbedProgress {
+  model: string;
+  done: number;
+  total: number;
+  error: string;
+  over: boolean;
 }
 
 export interface ImportReport {

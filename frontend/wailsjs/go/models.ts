@@ -71,6 +71,43 @@ export namespace health {
 
 }
 
+export namespace kb {
+	
+	export class Found {
+	    hits: tandem.KnowledgeHit[];
+	    semanticError?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Found(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.hits = this.convertValues(source["hits"], tandem.KnowledgeHit);
+	        this.semanticError = source["semanticError"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace tandem {
 	
 	export class Article {
@@ -177,6 +214,7 @@ export namespace tandem {
 	    passage: string;
 	    matches: string[];
 	    score: number;
+	    via: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new KnowledgeHit(source);
@@ -188,6 +226,7 @@ export namespace tandem {
 	        this.passage = source["passage"];
 	        this.matches = source["matches"];
 	        this.score = source["score"];
+	        this.via = source["via"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -303,6 +342,44 @@ export namespace tandem {
 	        this.chatwootToken = source["chatwootToken"];
 	        this.chatwootSecret = source["chatwootSecret"];
 	    }
+	}
+	export class SimilarConversation {
+	    conversation: Conversation;
+	    question: string;
+	    resolution: string;
+	    matches: string[];
+	    score: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new SimilarConversation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.conversation = this.convertValues(source["conversation"], Conversation);
+	        this.question = source["question"];
+	        this.resolution = source["resolution"];
+	        this.matches = source["matches"];
+	        this.score = source["score"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }
