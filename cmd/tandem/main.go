@@ -46,6 +46,10 @@ Usage:
                                             ingest throughput and latency to commit
   tandem bench kb [--articles N] [--queries Q] [--vocab V] [--json]
                                             knowledge-base import rate and query latency
+  tandem eval kb --kb PATH --cases FILE [--k 10] [--misses N] [--json]
+                                            retrieval quality on cases with known answers:
+                                            recall@1/5/10, MRR@10, latency p50/p95 (the KB
+                                            is imported into a temporary database)
   tandem db check [--db FILE]               integrity check of the database and its indexes
   tandem db schema [--db FILE]              print the database schema
 
@@ -100,6 +104,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return errUsage{"kb needs a subcommand: import"}
 	case "bench":
 		return cmdBench(ctx, args[1:], out)
+	case "eval":
+		return cmdEval(ctx, args[1:], out)
 	case "serve":
 		return cmdServe(ctx, args[1:], out)
 	case "db":
