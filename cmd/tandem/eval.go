@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"tandem/internal/eval"
 	"tandem/internal/kb"
+	"tandem/internal/llm"
 	"tandem/internal/store"
 	"tandem/internal/tandem"
 )
@@ -31,6 +33,8 @@ func cmdEvalKB(ctx context.Context, args []string, out io.Writer) error {
 	casesPath := f.fs.String("cases", "", "cases, JSONL: {\"id\", \"messages\": [{\"role\", \"text\"}], \"gold\": [article ids]}")
 	k := f.fs.Int("k", 10, "articles to retrieve per case")
 	misses := f.fs.Int("misses", 0, "also list the N worst cases (text output only)")
+	embedModel := f.fs.String("embed-model", "", "also search by meaning with this Ollama embedding model, fused with the lexical ranking")
+	host := f.fs.String("ollama", tandem.DefaultSettings(os.Getenv).OllamaHost, "Ollama server for --embed-model")
 	if err := f.fs.Parse(args); err != nil {
 		return err
 	}
@@ -86,7 +90,13 @@ func cmdEvalKB(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("eval kb: cases %s: %w", *casesPath, err)
 	}
 
-	results, err := eval.Run(ctx, cases, lexicalRetriever(st), *k)
+	retrieve := lexicalRetriever(st)
+	if *embedModel != "" {
+		if retrieve, err = fusedRetriever(ctx, st, *host, *embedModel); err != nil {
+			return fmt.Errorf("eval kb: %w", err)
+		}
+	}
+	results, err := eval.Run(ctx, cases, retrieve, *k)
 	if err != nil {
 		return fmt.Errorf("eval kb: %w", err)
 	}
@@ -106,6 +116,33 @@ func lexicalRetriever(st kb.Searcher) eval.Retriever {
 	return func(ctx context.Context, msgs []tandem.Message, k int) ([]tandem.KnowledgeHit, error) {
 		return kb.Search(ctx, st, msgs, k)
 	}
+}
+
+// fusedRetriever is the app's retrieval with an embedding model set: the
+// knowledge base is embedded first, and a case whose meaning-based search
+// fails is an error rather than a quiet fall back to words.
+func fusedRetriever(ctx context.Context, st *store.Store, host, model string) (eval.Retriever, error) {
+	c, err := llm.New(host)
+	if err != nil {
+		return nil, err
+	}
+	n, err := kb.EmbedPassages(ctx, st, c, model, func(done, total int) {
+		fmt.Fprintf(os.Stderr, "\rembedding passages with %s: %d of %d", model, done, total)
+	})
+	if n > 0 {
+		fmt.Fprintln(os.Stderr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	r, sem := kb.NewRetriever(st), kb.Semantic{Embedder: c, Model: model}
+	return func(ctx context.Context, msgs []tandem.Message, k int) ([]tandem.KnowledgeHit, error) {
+		found, err := r.Articles(ctx, msgs, k, sem)
+		if err == nil && found.SemanticError != "" {
+			err = errors.New(found.SemanticError)
+		}
+		return found.Hits, err
+	}, nil
 }
 
 // evalStore opens a fresh database in a temporary folder that cleanup removes.

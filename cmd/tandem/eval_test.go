@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"tandem/internal/ollamatest"
 )
 
 const tiny = "testdata/eval/tiny/"
@@ -111,5 +113,26 @@ func TestEvalSets(t *testing.T) {
 			}
 			t.Logf("%s: %s", s.name, strings.Join(strings.Fields(out.String()), " "))
 		})
+	}
+}
+
+// With --embed-model the knowledge base is embedded by a real Ollama server
+// and retrieval is fused; a model the server lacks is an error, not a quiet
+// fall back to words.
+func TestEvalKBFused(t *testing.T) {
+	srv := ollamatest.Start(t)
+	base := []string{"eval", "kb", "--kb", tiny + "kb", "--cases", tiny + "cases.jsonl", "--ollama", srv.Host, "--json"}
+	var out bytes.Buffer
+	if err := run(context.Background(), append(base, "--embed-model", ollamatest.Model), &out); err != nil {
+		t.Fatal(err)
+	}
+	var sum map[string]float64
+	if err := json.Unmarshal(out.Bytes(), &sum); err != nil || sum["cases"] != 4 || sum["recall@10"] < 0.75 {
+		// Fusion only adds candidates to the top 10: the lexical hits stay in it.
+		t.Fatalf("fused eval %s (%v)", out.String(), err)
+	}
+	err := run(context.Background(), append(base, "--embed-model", "absent-embedder"), &out)
+	if err == nil || !strings.Contains(err.Error(), "absent-embedder is not installed") {
+		t.Fatalf("missing model: %v", err)
 	}
 }

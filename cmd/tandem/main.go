@@ -47,9 +47,11 @@ Usage:
   tandem bench kb [--articles N] [--queries Q] [--vocab V] [--json]
                                             knowledge-base import rate and query latency
   tandem eval kb --kb PATH --cases FILE [--k 10] [--misses N] [--json]
+                 [--embed-model NAME [--ollama HOST]]
                                             retrieval quality on cases with known answers:
                                             recall@1/5/10, MRR@10, latency p50/p95 (the KB
-                                            is imported into a temporary database)
+                                            is imported into a temporary database); with
+                                            --embed-model, fused with search by meaning
   tandem db check [--db FILE]               integrity check of the database and its indexes
   tandem db schema [--db FILE]              print the database schema
 

@@ -68,6 +68,10 @@ func NewRetriever(st VectorStore) *Retriever { return &Retriever{store: st} }
 // Lexical search failing is an error; meaning-based search failing is
 // reported in Found.SemanticError beside the lexical hits.
 func (r *Retriever) Articles(ctx context.Context, msgs []tandem.Message, limit int, sem Semantic) (Found, error) {
+	if len(QueryTerms(msgs)) == 0 {
+		// Greetings and thanks alone ask for nothing: no article, by any means.
+		return Found{Hits: []tandem.KnowledgeHit{}}, nil
+	}
 	depth := limit
 	if sem.on() {
 		depth = max(limit, fuseDepth)
