@@ -64,7 +64,7 @@ func SimilarConversations(ctx context.Context, st HistoryStore, conversationID i
 	if len(terms) == 0 {
 		return []tandem.SimilarConversation{}, nil
 	}
-	found, err := st.SearchHistory(ctx, orQuery(terms[:min(len(terms), keepAtMost)]), conversationID, limit)
+	found, err := st.SearchHistory(ctx, MatchAny(terms[:min(len(terms), keepAtMost)]), conversationID, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -88,12 +88,16 @@ func SimilarConversations(ctx context.Context, st HistoryStore, conversationID i
 	return found, nil
 }
 
-// orQuery is an FTS5 query for any of terms, each quoted so that no term is
-// read as query syntax.
-func orQuery(terms []string) string {
+// MatchAny is an FTS5 query for any of terms, each quoted so that no term
+// is read as query syntax.
+func MatchAny(terms []string) string {
 	quoted := make([]string, len(terms))
 	for i, t := range terms {
 		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
 	}
 	return strings.Join(quoted, " OR ")
 }
+
+// IsFiller reports whether an index term is a greeting or filler word that
+// queries leave out.
+func IsFiller(term string) bool { return filler[term] }
