@@ -6,7 +6,13 @@
 // earlier resolved topic, a closing "ok thanks", the request split over two
 // messages); see testdata/eval/README.md. The output is deterministic.
 //
+// With -format cmrc it reads an extract of a CMRC 2018 style reading
+// comprehension file instead (JSON Lines, one paragraph per line with its
+// questions): one article per paragraph, one case per question, gold = the
+// paragraph. -lang zh gives the conversation turns in Chinese.
+//
 //	go run ./internal/eval/mkset -in testdata/eval/bitext-en/extract.tsv -out testdata/eval/bitext-en
+//	go run ./internal/eval/mkset -format cmrc -lang zh -in testdata/eval/cmrc2018-zh/extract.jsonl -out testdata/eval/cmrc2018-zh
 package main
 
 import (
@@ -23,13 +29,28 @@ import (
 func main() {
 	in := flag.String("in", "", "extract: TSV lines intent<TAB>response|utterance<TAB>text; # starts a comment")
 	out := flag.String("out", "", "folder to write kb.jsonl and cases.jsonl into")
-	lang := flag.String("lang", "en", "language of the articles")
+	lang := flag.String("lang", "en", "language of the articles and of the added conversation turns: en or zh")
+	format := flag.String("format", "tsv", "extract format: tsv (intents) or cmrc (CMRC 2018 paragraphs with questions, JSON Lines)")
 	flag.Parse()
 	if *in == "" || *out == "" {
-		fmt.Fprintln(os.Stderr, "usage: mkset -in EXTRACT.tsv -out FOLDER [-lang en]")
+		fmt.Fprintln(os.Stderr, "usage: mkset [-format tsv|cmrc] [-lang en|zh] -in EXTRACT -out FOLDER")
 		os.Exit(2)
 	}
-	if err := run(*in, *out, *lang); err != nil {
+	if _, ok := phrasings[*lang]; !ok {
+		fmt.Fprintf(os.Stderr, "mkset: -lang %q; want en or zh\n", *lang)
+		os.Exit(2)
+	}
+	var err error
+	switch *format {
+	case "tsv":
+		err = run(*in, *out, *lang)
+	case "cmrc":
+		err = runCMRC(*in, *out, *lang)
+	default:
+		fmt.Fprintf(os.Stderr, "mkset: -format %q; want tsv or cmrc\n", *format)
+		os.Exit(2)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "mkset:", err)
 		os.Exit(1)
 	}
@@ -73,7 +94,7 @@ func run(in, out, lang string) error {
 		for i, u := range it.utterances {
 			cases = append(cases, evalCase{
 				ID:       fmt.Sprintf("%s-%02d", it.name, i+1),
-				Messages: shape(n, u),
+				Messages: shape(n, u, phrasings[lang]),
 				Gold:     []string{it.name},
 			})
 			n++
@@ -142,25 +163,72 @@ func title(name string) string {
 	return strings.ToUpper(t[:1]) + t[1:]
 }
 
+// phrasing holds the fixed conversation turns of one language.
+type phrasing struct {
+	greeting, welcome string // case 1
+	looking, thanks   string // case 3
+	solved, anything  string // case 4
+	split             func(string) (string, string, bool)
+}
+
+var phrasings = map[string]phrasing{
+	"en": {
+		greeting: "Hi", welcome: "Hello, thanks for contacting us. How can I help you today?",
+		looking: "Let me look into that for you.", thanks: "ok thanks",
+		solved: "thanks, that solved my other problem", anything: "Glad to hear it! Anything else I can help with?",
+		split: splitWords,
+	},
+	"zh": {
+		greeting: "你好，在吗？", welcome: "您好，很高兴为您服务，请问有什么可以帮您？",
+		looking: "好的，我帮您查一下。", thanks: "好的谢谢",
+		solved: "好的，刚才那个问题解决了，谢谢", anything: "不客气！还有其他可以帮您的吗？",
+		split: splitRunes,
+	},
+}
+
+// splitWords splits at the middle word, if there are 4 words or more.
+func splitWords(u string) (string, string, bool) {
+	w := strings.Fields(u)
+	if len(w) < 4 {
+		return "", "", false
+	}
+	return strings.Join(w[:len(w)/2], " "), strings.Join(w[len(w)/2:], " "), true
+}
+
+// splitRunes splits text written without spaces (Chinese): after its first
+// comma if that leaves text on both sides, else at the middle character if
+// it has 8 characters or more.
+func splitRunes(u string) (string, string, bool) {
+	r := []rune(u)
+	for i, c := range r {
+		if (c == '，' || c == ',') && i > 0 && i < len(r)-2 {
+			return string(r[:i+1]), string(r[i+1:]), true
+		}
+	}
+	if len(r) < 8 {
+		return "", "", false
+	}
+	return string(r[:len(r)/2]), string(r[len(r)/2:]), true
+}
+
 // shape turns the n-th utterance into a conversation. The extra turns are
 // fixed and generic, the same for every intent, so they test how the query
 // is built from a conversation, never which article wins.
-func shape(n int, u string) []turn {
+func shape(n int, u string, p phrasing) []turn {
 	c := func(s string) turn { return turn{Role: "customer", Text: s} }
 	a := func(s string) turn { return turn{Role: "agent", Text: s} }
 	switch n % 5 {
 	case 1: // a greeting first
-		return []turn{c("Hi"), a("Hello, thanks for contacting us. How can I help you today?"), c(u)}
+		return []turn{c(p.greeting), a(p.welcome), c(u)}
 	case 2: // the request split over two messages
-		w := strings.Fields(u)
-		if len(w) >= 4 {
-			return []turn{c(strings.Join(w[:len(w)/2], " ")), c(strings.Join(w[len(w)/2:], " "))}
+		if x, y, ok := p.split(u); ok {
+			return []turn{c(x), c(y)}
 		}
 		return []turn{c(u)}
 	case 3: // the request, then the customer acknowledges the agent
-		return []turn{c(u), a("Let me look into that for you."), c("ok thanks")}
+		return []turn{c(u), a(p.looking), c(p.thanks)}
 	case 4: // an earlier, resolved topic before the request
-		return []turn{c("thanks, that solved my other problem"), a("Glad to hear it! Anything else I can help with?"), c(u)}
+		return []turn{c(p.solved), a(p.anything), c(u)}
 	}
 	return []turn{c(u)}
 }
