@@ -25,8 +25,11 @@ func cmdBench(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) > 0 && args[0] == "kb" {
 		return cmdBenchKB(ctx, args[1:], out)
 	}
+	if len(args) > 0 && args[0] == "suggest" {
+		return cmdBenchSuggest(ctx, args[1:], out)
+	}
 	if len(args) == 0 || args[0] != "ingest" {
-		return errUsage{"bench needs a benchmark name: ingest or kb"}
+		return errUsage{"bench needs a benchmark name: ingest, kb or suggest"}
 	}
 	f := newFlags("bench ingest", out)
 	n := f.fs.Int("messages", 5000, "messages to send")

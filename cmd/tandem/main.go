@@ -52,6 +52,10 @@ Usage:
                                             recall@1/5/10, MRR@10, latency p50/p95 (the KB
                                             is imported into a temporary database); with
                                             --embed-model, fused with search by meaning
+  tandem bench suggest --model NAME [--ollama HOST] [--conversations FILE] [--max-tokens N] [--json]
+                                            replays multi-turn conversations through the
+                                            suggestion engine: prompt characters sent and new,
+                                            prompt_eval_duration, stored→sent time, cancel delay
   tandem db check [--db FILE]               integrity check of the database and its indexes
   tandem db schema [--db FILE]              print the database schema
 
