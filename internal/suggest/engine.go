@@ -200,7 +200,9 @@ func (e *Engine) run(ctx context.Context, req Request) {
 		sg.Queue = sent.Sub(req.StoredAt)
 	}
 	var text []byte
-	opts := map[string]any{"temperature": 0.3}
+	// num_predict bounds the answer: Ollama would otherwise shift the context
+	// and let a model that never stops write for ever.
+	opts := map[string]any{"temperature": 0.3, "num_predict": 768}
 	for k, v := range req.Options {
 		opts[k] = v
 	}

@@ -16,10 +16,13 @@ const PromptVersion = "suggest-1"
 // Tones the agent can ask a draft in.
 var Tones = []string{"friendly", "formal", "empathetic", "shorter"}
 
-// GlossaryEntry is one shop term and how it must read in the other language.
+// GlossaryEntry is one shop term: Source in the agent's language, and how
+// it must read in the language Lang (Target). A shop serving several
+// languages has an entry per language.
 type GlossaryEntry struct {
 	Source string `json:"source"`
 	Target string `json:"target"`
+	Lang   string `json:"lang"` // BCP 47 tag of Target; "" for any language
 }
 
 // Input is everything one suggestion is made from.
@@ -61,7 +64,7 @@ func chars(m llm.Message) int { return len(m.Content) }
 // saying how many were left out. It never fails: a conversation too long
 // even then keeps its newest turns.
 func BuildPrompt(in Input, budget int) []llm.Message {
-	system := llm.Message{Role: "system", Content: instructions + glossaryText(in.Glossary)}
+	system := llm.Message{Role: "system", Content: instructions + glossaryText(in.Glossary, in.CustomerLang)}
 	task := llm.Message{Role: "user", Content: taskText(in)}
 	history := make([]llm.Message, 0, len(in.Messages))
 	for _, m := range in.Messages {
@@ -95,11 +98,18 @@ func BuildPrompt(in Input, budget int) []llm.Message {
 // conversation outgrows the budget.
 const blockTurns = 8
 
-func glossaryText(g []GlossaryEntry) string {
-	if len(g) == 0 {
+// glossaryText lists the glossary entries for the customer's language. It
+// sits in the system message: it changes only when the glossary does.
+func glossaryText(g []GlossaryEntry, customerLang string) string {
+	var entries []GlossaryEntry
+	for _, e := range g {
+		if e.Lang == "" || sameLang(e.Lang, customerLang) {
+			entries = append(entries, e)
+		}
+	}
+	if len(entries) == 0 {
 		return ""
 	}
-	entries := slices.Clone(g)
 	slices.SortFunc(entries, func(a, b GlossaryEntry) int { return strings.Compare(a.Source, b.Source) })
 	var b strings.Builder
 	b.WriteString("\n\nShop glossary: always translate these terms exactly so:\n")
