@@ -1,10 +1,16 @@
 package kb
 
 import (
+	"cmp"
+	"container/heap"
 	"context"
+	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/kljensen/snowball/english"
 
 	"tandem/internal/tandem"
 )
@@ -87,34 +93,64 @@ func init() {
 	}
 }
 
-// QueryTerms builds the search from a conversation, as it stands after its
-// last message: the last customer message, and the one before it (a reply
-// often only makes sense with the question it answers), without greetings
-// and filler. Agent turns are left out: they echo the customer's problem in
-// the shop's words, but also say everything else.
-func QueryTerms(msgs []tandem.Message) []string {
-	seen := map[string]bool{}
+// Recency: the query is made of the last customer turns that say
+// something (greetings and filler alone do not count as a turn), the newest
+// weighing most. A reply often only makes sense with the question before it,
+// so older turns count, but for less: when the customer changes the subject,
+// the new one wins.
+var turnWeights = []float64{1, 0.5, 0.25}
+
+// weightedTerms returns the query's terms, newest turn first, each with the
+// weight of the newest customer turn it is in. Agent turns are left out:
+// they echo the customer's problem in the shop's words, but also say
+// everything else.
+func weightedTerms(msgs []tandem.Message) ([]string, map[string]float64) {
+	weight := map[string]float64{}
 	var out []string
 	n := 0
-	for i := len(msgs) - 1; i >= 0 && n < 2; i-- {
+	for i := len(msgs) - 1; i >= 0 && n < len(turnWeights); i-- {
 		if msgs[i].Role != tandem.RoleCustomer {
 			continue
 		}
-		n++
+		said := false
 		for _, t := range Terms(msgs[i].Text) {
-			if !filler[t] && !seen[t] {
-				seen[t] = true
+			if filler[t] {
+				continue
+			}
+			said = true
+			if _, ok := weight[t]; !ok {
+				weight[t] = turnWeights[n]
 				out = append(out, t)
 			}
 		}
+		if said {
+			n++
+		}
 	}
+	return out, weight
+}
+
+// QueryTerms builds the search from a conversation, as it stands after its
+// last message: the terms of its last customer turns, newest first, without
+// greetings and filler. Search also weighs them by turn; see turnWeights.
+func QueryTerms(msgs []tandem.Message) []string {
+	out, _ := weightedTerms(msgs)
 	return out
 }
 
 // Searcher is what search needs of the database.
 type Searcher interface {
-	SearchPassages(ctx context.Context, match string, limit int) ([]tandem.KnowledgeHit, error)
+	// TermDocs: for each term in the index (spelled as the index does), how
+	// many passages hold it; and how many passages there are.
 	TermDocs(ctx context.Context, terms []string) (map[string]int, int, error)
+	IndexStats(ctx context.Context) (tandem.IndexStats, error)
+	// PassagesWith: for each term, the ids of the passages holding it.
+	PassagesWith(ctx context.Context, terms []string) ([][]int64, error)
+	// Passages: the passages of the given ids, as the index sees them.
+	Passages(ctx context.Context, ids []int64) ([]tandem.PassageMatch, error)
+	// PassageHits: the passages of the given ids that exist, with their
+	// articles, by passage id.
+	PassageHits(ctx context.Context, ids []int64) (map[int64]tandem.KnowledgeHit, error)
 }
 
 // Common words: in a knowledge base of at least pruneFrom passages, a term
@@ -152,15 +188,16 @@ func indexForms(t string) []string {
 	return forms
 }
 
-// prune leaves out the query's most common terms; see pruneShare.
-func prune(ctx context.Context, st Searcher, terms []string) ([]string, error) {
+// termDF returns how many passages hold each of terms (0 for those the
+// index lacks), and how many passages there are.
+func termDF(ctx context.Context, st Searcher, terms []string) (map[string]int, int, error) {
 	var forms []string
 	for _, t := range terms {
 		forms = append(forms, indexForms(t)...)
 	}
 	docs, total, err := st.TermDocs(ctx, forms)
-	if err != nil || total < pruneFrom {
-		return terms, err
+	if err != nil {
+		return nil, 0, err
 	}
 	df := make(map[string]int, len(terms))
 	for _, t := range terms {
@@ -168,38 +205,335 @@ func prune(ctx context.Context, st Searcher, terms []string) ([]string, error) {
 			df[t] = max(df[t], docs[f])
 		}
 	}
+	return df, total, nil
+}
+
+// prune leaves out the query's most common terms; see pruneShare.
+func prune(ctx context.Context, st Searcher, terms []string) ([]string, error) {
+	df, total, err := termDF(ctx, st, terms)
+	if err != nil {
+		return terms, err
+	}
+	return keepRare(terms, df, total), nil
+}
+
+// keepRare is prune on known document frequencies: the rarest terms first.
+func keepRare(terms []string, df map[string]int, total int) []string {
+	if total < pruneFrom {
+		return terms
+	}
 	kept := slices.Clone(terms)
 	slices.SortStableFunc(kept, func(a, b string) int { return df[a] - df[b] })
 	n := min(len(kept), keepAtMost)
 	for n > keepAtLeast && float64(df[kept[n-1]]) > pruneShare*float64(total) {
 		n--
 	}
-	return kept[:n], nil
+	return kept[:n]
 }
+
+// A search reads the passage lists of the query's terms from the index
+// (cheap: no ranking, see store.PassagesWith) and keeps the passages with the
+// most weight × IDF among the terms they hold; BM25 proper is then computed
+// here for those few. The reading costs in proportion to the postings read,
+// so the most telling terms are read first, up to budget postings: with
+// common terms pruned (see pruneShare) the budget is rarely reached.
+type searchOpts struct {
+	budget     int // postings
+	candidates int // passages scored, per result asked for (at least 5 results' worth)
+}
+
+var defaultOpts = searchOpts{budget: 100_000, candidates: 20}
 
 // Search finds the articles that answer the conversation, best first, each
 // with its best passage and the query terms to highlight in it.
+//
+// Scoring is FTS5's BM25 (k1 1.2, b 0.75, one length for title and text,
+// title matches counting twice), with each term's part multiplied by the
+// weight of its turn (see turnWeights).
 func Search(ctx context.Context, st Searcher, msgs []tandem.Message, limit int) ([]tandem.KnowledgeHit, error) {
-	terms := QueryTerms(msgs)
-	if len(terms) == 0 {
+	return search(ctx, st, msgs, limit, defaultOpts)
+}
+
+func search(ctx context.Context, st Searcher, msgs []tandem.Message, limit int, o searchOpts) ([]tandem.KnowledgeHit, error) {
+	terms, weight := weightedTerms(msgs)
+	if len(terms) == 0 || limit <= 0 {
 		return []tandem.KnowledgeHit{}, nil
 	}
-	query, err := prune(ctx, st, terms)
+	df, total, err := termDF(ctx, st, terms)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("search knowledge base: %w", err)
 	}
-	quoted := make([]string, len(query))
-	for i, t := range query {
-		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	q := newQuery(terms, weight, df, total)
+	ask := q.candidateTerms(keepRare(terms, df, total), o.budget)
+	if len(ask) == 0 {
+		return []tandem.KnowledgeHit{}, nil
 	}
-	hits, err := st.SearchPassages(ctx, strings.Join(quoted, " OR "), limit)
+	lists, err := st.PassagesWith(ctx, ask)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("search knowledge base: %w", err)
 	}
-	for i := range hits {
-		hits[i].Matches = matches(hits[i].Passage, terms)
+	ws := make([]float64, len(ask))
+	for i, t := range ask {
+		ws[i] = q.terms[slices.IndexFunc(q.terms, func(qt queryTerm) bool { return qt.term == t })].w
+	}
+	top := topPassages(lists, ws, o.candidates*max(limit, 5))
+	if len(top) == 0 {
+		return []tandem.KnowledgeHit{}, nil
+	}
+	stats, err := st.IndexStats(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("search knowledge base: %w", err)
+	}
+	cands, err := st.Passages(ctx, top)
+	if err != nil {
+		return nil, fmt.Errorf("search knowledge base: %w", err)
+	}
+	slices.SortFunc(cands, func(a, b tandem.PassageMatch) int { return cmp.Compare(a.ID, b.ID) })
+
+	// The best passage of each article, best article first.
+	type scored struct {
+		m     *tandem.PassageMatch
+		score float64
+	}
+	best := map[int64]scored{}
+	var order []int64
+	stems := map[string]string{}
+	for i := range cands {
+		m := &cands[i]
+		sc := q.score(m, stats.AvgTerms, stems)
+		if b, ok := best[m.ArticleID]; !ok {
+			order = append(order, m.ArticleID)
+			best[m.ArticleID] = scored{m, sc}
+		} else if sc > b.score {
+			best[m.ArticleID] = scored{m, sc}
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int64) int { return cmp.Compare(best[b].score, best[a].score) })
+	order = order[:min(len(order), limit)]
+	ids := make([]int64, len(order))
+	for i, a := range order {
+		ids[i] = best[a].m.ID
+	}
+	found, err := st.PassageHits(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("search knowledge base: %w", err)
+	}
+	hits := make([]tandem.KnowledgeHit, 0, len(order))
+	for _, id := range ids {
+		h, ok := found[id]
+		if !ok {
+			continue // deleted since it was found
+		}
+		h.Score, h.Matches = best[h.Article.ID].score, matches(h.Passage, terms)
+		hits = append(hits, h)
 	}
 	return hits, nil
+}
+
+// topPassages merges the passage lists (each ascending) and returns the
+// ids of at most n passages with the highest sum of the weights of the lists
+// they are in; among equals, the lower ids.
+func topPassages(lists [][]int64, weights []float64, n int) []int64 {
+	for _, l := range lists {
+		if !slices.IsSorted(l) {
+			slices.Sort(l)
+		}
+	}
+	h := &minHeap{}
+	pos := make([]int, len(lists))
+	for {
+		// The smallest id at the head of any list, and its weight in all.
+		id, w := int64(math.MaxInt64), 0.0
+		for i, l := range lists {
+			if pos[i] < len(l) && l[pos[i]] < id {
+				id = l[pos[i]]
+			}
+		}
+		if id == math.MaxInt64 {
+			break
+		}
+		for i, l := range lists {
+			if pos[i] < len(l) && l[pos[i]] == id {
+				w += weights[i]
+				pos[i]++
+			}
+		}
+		if h.Len() < n {
+			heap.Push(h, candidate{id, w})
+		} else if w > (*h)[0].w {
+			(*h)[0] = candidate{id, w}
+			heap.Fix(h, 0)
+		}
+	}
+	out := make([]int64, h.Len())
+	for i, c := range *h {
+		out[i] = c.id
+	}
+	return out
+}
+
+type candidate struct {
+	id int64
+	w  float64
+}
+
+// minHeap keeps the best candidates so far, the weakest on top; among equal
+// weights the higher id is weaker.
+type minHeap []candidate
+
+func (h minHeap) Len() int { return len(h) }
+func (h minHeap) Less(i, j int) bool {
+	return h[i].w < h[j].w || h[i].w == h[j].w && h[i].id > h[j].id
+}
+func (h minHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *minHeap) Push(x any)   { *h = append(*h, x.(candidate)) }
+func (h *minHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// query is a search's terms with what scoring needs of each.
+type query struct {
+	terms []queryTerm
+}
+
+type queryTerm struct {
+	term   string
+	stem   string // English: Porter2 stem, else ""
+	prefix string // what a token must start with to possibly share the stem
+	df     int
+	w      float64 // turn weight × IDF
+}
+
+func newQuery(terms []string, weight map[string]float64, df map[string]int, total int) query {
+	var q query
+	for _, t := range terms {
+		qt := queryTerm{term: t, df: df[t], w: weight[t] * idf(df[t], total)}
+		if isASCIIWord(t) {
+			qt.stem = english.Stem(t, true)
+			qt.prefix = qt.stem[:max(1, len(qt.stem)-1)] // Porter2 may turn a final y into i
+		}
+		q.terms = append(q.terms, qt)
+	}
+	return q
+}
+
+// idf is FTS5's BM25 inverse document frequency, kept above zero so that a
+// term in most passages still counts a little.
+func idf(df, total int) float64 {
+	v := math.Log((float64(total) - float64(df) + 0.5) / (float64(df) + 0.5))
+	if v <= 0 {
+		return 1e-6
+	}
+	return v
+}
+
+// candidateTerms picks, from the pruned terms, those to ask the index for:
+// most telling first (weight × IDF), while their postings fit the budget.
+// Terms the index lacks are left out: they can match nothing.
+func (q query) candidateTerms(pruned []string, budget int) []string {
+	var byValue []queryTerm
+	for _, qt := range q.terms {
+		if qt.df > 0 && slices.Contains(pruned, qt.term) {
+			byValue = append(byValue, qt)
+		}
+	}
+	slices.SortStableFunc(byValue, func(a, b queryTerm) int { return cmp.Compare(b.w, a.w) })
+	var out []string
+	postings := 0
+	for _, qt := range byValue {
+		if len(out) > 0 && postings+qt.df > budget {
+			continue // a rarer, less telling term may still fit
+		}
+		postings += qt.df
+		out = append(out, qt.term)
+	}
+	return out
+}
+
+// BM25 parameters, as FTS5's bm25().
+const (
+	bm25K1     = 1.2
+	bm25B      = 0.75
+	titleBoost = 2.0
+)
+
+// score is the weighted BM25 of a passage for the query. stems remembers
+// English stems across the passages of one search: the stemmer is the
+// costly part, and the same words recur.
+func (q query) score(m *tandem.PassageMatch, avgTerms float64, stems map[string]string) float64 {
+	dl := tokens(m.TitleTerms) + tokens(m.Terms)
+	norm := bm25K1 * (1 - bm25B + bm25B*float64(dl)/max(avgTerms, 1))
+	var s float64
+	for _, qt := range q.terms {
+		if qt.w == 0 {
+			continue
+		}
+		tf := titleBoost*float64(qt.count(m.TitleTerms, stems)) + float64(qt.count(m.Terms, stems))
+		if tf > 0 {
+			s += qt.w * tf * (bm25K1 + 1) / (tf + norm)
+		}
+	}
+	return s
+}
+
+// tokens is how many index terms a field holds (kb joins them by spaces).
+func tokens(field string) int {
+	if field == "" {
+		return 0
+	}
+	return strings.Count(field, " ") + 1
+}
+
+// count is how many of the space-separated tokens of field are the term, as
+// the index would match it: the same word, or for English the same stem.
+// Searching the field for the term's start is much faster than splitting it.
+func (qt queryTerm) count(field string, stems map[string]string) int {
+	probe := qt.term
+	if qt.stem != "" && strings.HasPrefix(qt.term, qt.prefix) {
+		probe = qt.prefix
+	}
+	n := 0
+	for i := 0; i < len(field); {
+		j := strings.Index(field[i:], probe)
+		if j < 0 {
+			break
+		}
+		j += i
+		if j > 0 && field[j-1] != ' ' {
+			i = j + 1
+			continue
+		}
+		end := j + len(probe)
+		for end < len(field) && field[end] != ' ' {
+			end++
+		}
+		if tok := field[j:end]; tok == qt.term {
+			n++
+		} else if qt.stem != "" {
+			st, ok := stems[tok]
+			if !ok {
+				st = english.Stem(tok, true)
+				stems[tok] = st
+			}
+			if st == qt.stem {
+				n++
+			}
+		}
+		i = end
+	}
+	return n
+}
+
+func isASCIIWord(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return t != ""
 }
 
 // matches lists the words of the passage to highlight: each query term

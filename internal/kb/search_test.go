@@ -101,7 +101,16 @@ type fakeVocab struct {
 
 var _ Searcher = fakeVocab{}
 
-func (f fakeVocab) SearchPassages(context.Context, string, int) ([]tandem.KnowledgeHit, error) {
+func (f fakeVocab) IndexStats(context.Context) (tandem.IndexStats, error) {
+	return tandem.IndexStats{Passages: f.total}, nil
+}
+func (f fakeVocab) PassagesWith(context.Context, []string) ([][]int64, error) {
+	return nil, nil
+}
+func (f fakeVocab) Passages(context.Context, []int64) ([]tandem.PassageMatch, error) {
+	return nil, nil
+}
+func (f fakeVocab) PassageHits(context.Context, []int64) (map[int64]tandem.KnowledgeHit, error) {
 	return nil, nil
 }
 func (f fakeVocab) TermDocs(_ context.Context, terms []string) (map[string]int, int, error) {

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"tandem/internal/tandem"
 )
@@ -208,70 +210,219 @@ func ftsQuery(text string) string {
 	return strings.Join(words, " OR ")
 }
 
-// SearchPassages runs an FTS5 query (already in index terms, see package kb)
-// over passages and returns the best passage of each of at most limit
-// articles, best first. Title matches weigh twice as much as text matches.
-func (s *Store) SearchPassages(ctx context.Context, match string, limit int) ([]tandem.KnowledgeHit, error) {
-	if strings.TrimSpace(match) == "" {
-		return []tandem.KnowledgeHit{}, nil
+// PassagesWith returns, for each of terms (an index term, stemmed by the
+// index as in any query), the ids of the passages that hold it, ascending.
+// No ranking happens here: FTS5's bm25() reads every matching passage's
+// length from another table, which costs ten times the match itself;
+// package kb scores the few passages worth it.
+func (s *Store) PassagesWith(ctx context.Context, terms []string) ([][]int64, error) {
+	out := make([][]int64, len(terms))
+	if len(terms) == 0 {
+		return out, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `
-		WITH ranked AS (
-			-- Rank inside the index alone; passages' text is read only for the few kept.
-			SELECT rowid, bm25(kb_passages_fts, 2.0, 1.0) AS rank
-			FROM kb_passages_fts WHERE kb_passages_fts MATCH ?
-			ORDER BY rank LIMIT ?
-		), best AS (
-			SELECT p.article_id, p.text, min(r.rank) AS rank
-			FROM ranked r JOIN kb_passages p ON p.id = r.rowid GROUP BY p.article_id
-		)
-		SELECT a.id, a.key, a.title, a.body, a.tags, a.lang, a.url, a.source, a.updated_at, best.text, -best.rank
-		FROM best JOIN kb_articles a ON a.id = best.article_id
-		ORDER BY best.rank LIMIT ?`, match, limit*8, limit)
+	// One row per term, its ids joined: a row per id would cost more to
+	// hand over than to find.
+	parts := make([]string, len(terms))
+	args := make([]any, len(terms))
+	for i, t := range terms {
+		parts[i] = fmt.Sprintf(`SELECT %d, group_concat(rowid) FROM kb_passages_fts WHERE kb_passages_fts MATCH ?`, i)
+		args[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	rows, err := s.r.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
-		return nil, fmt.Errorf("search passages: %w", err)
+		return nil, fmt.Errorf("find passages: %w", err)
 	}
 	defer rows.Close()
-	hits := []tandem.KnowledgeHit{}
 	for rows.Next() {
+		var i int
+		var ids sql.NullString
+		if err := rows.Scan(&i, &ids); err != nil {
+			return nil, fmt.Errorf("find passages: %w", err)
+		}
+		if !ids.Valid {
+			continue
+		}
+		list := make([]int64, 0, strings.Count(ids.String, ",")+1)
+		for f := range strings.SplitSeq(ids.String, ",") {
+			id, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("find passages: id %q: %w", f, err)
+			}
+			list = append(list, id)
+		}
+		out[i] = list
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find passages: %w", err)
+	}
+	return out, nil
+}
+
+// Passages returns the passages of the given ids that exist, as the index
+// sees them, in no particular order.
+func (s *Store) Passages(ctx context.Context, ids []int64) ([]tandem.PassageMatch, error) {
+	out := []tandem.PassageMatch{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, article_id, title_terms, terms FROM kb_passages
+		WHERE id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read passages: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m tandem.PassageMatch
+		if err := rows.Scan(&m.ID, &m.ArticleID, &m.TitleTerms, &m.Terms); err != nil {
+			return nil, fmt.Errorf("read passages: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read passages: %w", err)
+	}
+	return out, nil
+}
+
+// PassageHits returns the passages of the given ids that exist, each with
+// its article, by passage id.
+func (s *Store) PassageHits(ctx context.Context, ids []int64) (map[int64]tandem.KnowledgeHit, error) {
+	out := make(map[int64]tandem.KnowledgeHit, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT p.id, p.text, a.id, a.key, a.title, a.body, a.tags, a.lang, a.url, a.source, a.updated_at
+		FROM kb_passages p JOIN kb_articles a ON a.id = p.article_id
+		WHERE p.id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read passages: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
 		var h tandem.KnowledgeHit
 		a := &h.Article
-		if err := rows.Scan(&a.ID, &a.Key, &a.Title, &a.Body, &a.Tags, &a.Lang, &a.URL, &a.Source, scanTime(&a.UpdatedAt), &h.Passage, &h.Score); err != nil {
-			return nil, fmt.Errorf("search passages: %w", err)
+		if err := rows.Scan(&id, &h.Passage, &a.ID, &a.Key, &a.Title, &a.Body, &a.Tags, &a.Lang, &a.URL, &a.Source, scanTime(&a.UpdatedAt)); err != nil {
+			return nil, fmt.Errorf("read passages: %w", err)
 		}
-		hits = append(hits, h)
+		out[id] = h
 	}
-	return hits, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read passages: %w", err)
+	}
+	return out, nil
+}
+
+// IndexStats returns the passage count and average passage length, kept by
+// triggers (migration 7) so that no query has to count.
+func (s *Store) IndexStats(ctx context.Context) (tandem.IndexStats, error) {
+	st, _, err := s.kbStats(ctx)
+	return st, err
+}
+
+func (s *Store) kbStats(ctx context.Context) (tandem.IndexStats, int64, error) {
+	var st tandem.IndexStats
+	var terms, gen int64
+	err := s.r.QueryRowContext(ctx, `SELECT passages, terms, generation FROM kb_stats WHERE id = 1`).Scan(&st.Passages, &terms, &gen)
+	if err != nil {
+		return st, 0, fmt.Errorf("read passage statistics: %w", err)
+	}
+	if st.Passages > 0 {
+		st.AvgTerms = float64(terms) / float64(st.Passages)
+	}
+	return st, gen, nil
+}
+
+// dfCache keeps document frequencies read from the fts5vocab table, which
+// counts them by walking each term's whole posting list: for a common term
+// at 100,000 articles that costs more than the search itself. Entries hold
+// for one generation of kb_stats, which every passage write moves on.
+type dfCache struct {
+	mu   sync.Mutex
+	gen  int64
+	docs map[string]int // term -> passages holding it; 0 for absent terms
+}
+
+const dfCacheMax = 200_000 // terms; past this the cache starts over
+
+func newDFCache() *dfCache { return &dfCache{gen: -1, docs: map[string]int{}} }
+
+// lookup returns the cached frequencies of terms and the terms it lacks,
+// first forgetting everything if the index changed since.
+func (c *dfCache) lookup(gen int64, terms []string) (map[string]int, []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen || len(c.docs) > dfCacheMax {
+		c.gen, c.docs = gen, map[string]int{}
+	}
+	out := make(map[string]int, len(terms))
+	var missing []string
+	for _, t := range terms {
+		if n, ok := c.docs[t]; ok {
+			if n > 0 {
+				out[t] = n
+			}
+		} else if !slices.Contains(missing, t) {
+			missing = append(missing, t)
+		}
+	}
+	return out, missing
+}
+
+func (c *dfCache) store(gen int64, terms []string, docs map[string]int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return // the index moved on while we read
+	}
+	for _, t := range terms {
+		c.docs[t] = docs[t]
+	}
 }
 
 // TermDocs returns, for each of terms that is in the passage index (as the
 // index spells it, after stemming), how many passages hold it, and how many
 // passages there are.
 func (s *Store) TermDocs(ctx context.Context, terms []string) (map[string]int, int, error) {
-	out := map[string]int{}
-	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM kb_passages`).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count passages: %w", err)
+	st, gen, err := s.kbStats(ctx)
+	if err != nil {
+		return nil, 0, err
 	}
-	if len(terms) == 0 {
-		return out, total, nil
+	out, missing := s.df.lookup(gen, terms)
+	if len(missing) == 0 {
+		return out, st.Passages, nil
 	}
-	args := make([]any, len(terms))
-	for i, t := range terms {
+	args := make([]any, len(missing))
+	for i, t := range missing {
 		args[i] = t
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT term, doc FROM kb_passages_vocab WHERE term IN (?`+strings.Repeat(",?", len(terms)-1)+`)`, args...)
+	rows, err := s.r.QueryContext(ctx, `SELECT term, doc FROM kb_passages_vocab WHERE term IN (?`+strings.Repeat(",?", len(missing)-1)+`)`, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("look up terms: %w", err)
 	}
 	defer rows.Close()
+	found := make(map[string]int, len(missing))
 	for rows.Next() {
 		var t string
 		var n int
 		if err := rows.Scan(&t, &n); err != nil {
 			return nil, 0, fmt.Errorf("look up terms: %w", err)
 		}
+		found[t] = n
 		out[t] = n
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("look up terms: %w", err)
+	}
+	s.df.store(gen, missing, found)
+	return out, st.Passages, nil
 }

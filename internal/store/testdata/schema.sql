@@ -56,6 +56,13 @@ CREATE VIRTUAL TABLE kb_passages_fts USING fts5 (
 
 CREATE VIRTUAL TABLE kb_passages_vocab USING fts5vocab (kb_passages_fts, 'row');
 
+CREATE TABLE kb_stats (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    passages    INTEGER NOT NULL,
+    terms       INTEGER NOT NULL,
+    generation  INTEGER NOT NULL
+) STRICT;
+
 CREATE TABLE messages (
     id              INTEGER PRIMARY KEY,
     conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
@@ -120,6 +127,29 @@ END;
 CREATE TRIGGER kb_passages_au AFTER UPDATE ON kb_passages BEGIN
     INSERT INTO kb_passages_fts (kb_passages_fts, rowid, title_terms, terms) VALUES ('delete', old.id, old.title_terms, old.terms);
     INSERT INTO kb_passages_fts (rowid, title_terms, terms) VALUES (new.id, new.title_terms, new.terms);
+END;
+
+CREATE TRIGGER kb_passages_stats_ad AFTER DELETE ON kb_passages BEGIN
+    UPDATE kb_stats SET passages = passages - 1, generation = generation + 1,
+        terms = terms - (length(old.title_terms) - length(replace(old.title_terms, ' ', '')) + (old.title_terms != '')
+                      + length(old.terms) - length(replace(old.terms, ' ', '')) + (old.terms != ''))
+    WHERE id = 1;
+END;
+
+CREATE TRIGGER kb_passages_stats_ai AFTER INSERT ON kb_passages BEGIN
+    UPDATE kb_stats SET passages = passages + 1, generation = generation + 1,
+        terms = terms + length(new.title_terms) - length(replace(new.title_terms, ' ', '')) + (new.title_terms != '')
+                      + length(new.terms) - length(replace(new.terms, ' ', '')) + (new.terms != '')
+    WHERE id = 1;
+END;
+
+CREATE TRIGGER kb_passages_stats_au AFTER UPDATE ON kb_passages BEGIN
+    UPDATE kb_stats SET generation = generation + 1,
+        terms = terms - (length(old.title_terms) - length(replace(old.title_terms, ' ', '')) + (old.title_terms != '')
+                      + length(old.terms) - length(replace(old.terms, ' ', '')) + (old.terms != ''))
+                      + length(new.title_terms) - length(replace(new.title_terms, ' ', '')) + (new.title_terms != '')
+                      + length(new.terms) - length(replace(new.terms, ' ', '')) + (new.terms != '')
+    WHERE id = 1;
 END;
 
 CREATE INDEX feedback_events_suggestion ON feedback_events (suggestion_id);
