@@ -397,24 +397,31 @@ func (h *minHeap) Pop() any {
 // query is a search's terms with what scoring needs of each.
 type query struct {
 	terms []queryTerm
+	tf    []float64          // per term, while scoring one passage
+	first [65536 / 64]uint64 // the first two bytes of tokens worth a closer look
 }
 
 type queryTerm struct {
-	term   string
-	stem   string // English: Porter2 stem, else ""
-	prefix string // what a token must start with to possibly share the stem
-	df     int
-	w      float64 // turn weight × IDF
+	term  string
+	stem  string // English: Porter2 stem, else ""
+	probe string // what a token must start with to be this term or share its stem
+	df    int
+	w     float64 // turn weight × IDF
 }
 
-func newQuery(terms []string, weight map[string]float64, df map[string]int, total int) query {
-	var q query
+func newQuery(terms []string, weight map[string]float64, df map[string]int, total int) *query {
+	q := &query{tf: make([]float64, len(terms))}
 	for _, t := range terms {
-		qt := queryTerm{term: t, df: df[t], w: weight[t] * idf(df[t], total)}
+		qt := queryTerm{term: t, probe: t, df: df[t], w: weight[t] * idf(df[t], total)}
 		if isASCIIWord(t) {
 			qt.stem = english.Stem(t, true)
-			qt.prefix = qt.stem[:max(1, len(qt.stem)-1)] // Porter2 may turn a final y into i
+			// Porter2 may turn a final y into i; a stem that is no prefix
+			// of its word (an irregular form) matches the word only.
+			if p := qt.stem[:max(1, len(qt.stem)-1)]; strings.HasPrefix(t, p) {
+				qt.probe = p
+			}
 		}
+		q.markFirst(qt.probe)
 		q.terms = append(q.terms, qt)
 	}
 	return q
@@ -433,7 +440,7 @@ func idf(df, total int) float64 {
 // candidateTerms picks, from the pruned terms, those to ask the index for:
 // most telling first (weight × IDF), while their postings fit the budget.
 // Terms the index lacks are left out: they can match nothing.
-func (q query) candidateTerms(pruned []string, budget int) []string {
+func (q *query) candidateTerms(pruned []string, budget int) []string {
 	var byValue []queryTerm
 	for _, qt := range q.terms {
 		if qt.df > 0 && slices.Contains(pruned, qt.term) {
@@ -463,68 +470,88 @@ const (
 // score is the weighted BM25 of a passage for the query. stems remembers
 // English stems across the passages of one search: the stemmer is the
 // costly part, and the same words recur.
-func (q query) score(m *tandem.PassageMatch, avgTerms float64, stems map[string]string) float64 {
-	dl := tokens(m.TitleTerms) + tokens(m.Terms)
+func (q *query) score(m *tandem.PassageMatch, avgTerms float64, stems map[string]string) float64 {
+	clear(q.tf)
+	dl := q.scan(m.TitleTerms, titleBoost, stems) + q.scan(m.Terms, 1, stems)
 	norm := bm25K1 * (1 - bm25B + bm25B*float64(dl)/max(avgTerms, 1))
 	var s float64
-	for _, qt := range q.terms {
-		if qt.w == 0 {
-			continue
-		}
-		tf := titleBoost*float64(qt.count(m.TitleTerms, stems)) + float64(qt.count(m.Terms, stems))
-		if tf > 0 {
+	for i, qt := range q.terms {
+		if tf := q.tf[i]; tf > 0 {
 			s += qt.w * tf * (bm25K1 + 1) / (tf + norm)
 		}
 	}
 	return s
 }
 
-// tokens is how many index terms a field holds (kb joins them by spaces).
-func tokens(field string) int {
-	if field == "" {
-		return 0
-	}
-	return strings.Count(field, " ") + 1
-}
-
-// count is how many of the space-separated tokens of field are the term, as
-// the index would match it: the same word, or for English the same stem.
-// Searching the field for the term's start is much faster than splitting it.
-func (qt queryTerm) count(field string, stems map[string]string) int {
-	probe := qt.term
-	if qt.stem != "" && strings.HasPrefix(qt.term, qt.prefix) {
-		probe = qt.prefix
-	}
+// scan adds boost to q.tf for each token of field (kb joins them by single
+// spaces) that is a query term, as the index would match it: the same word,
+// or for English the same stem. It returns how many tokens field holds.
+// Most tokens are no query term, and a look at their first two bytes says
+// so (see first).
+func (q *query) scan(field string, boost float64, stems map[string]string) int {
 	n := 0
 	for i := 0; i < len(field); {
-		j := strings.Index(field[i:], probe)
-		if j < 0 {
-			break
+		end := strings.IndexByte(field[i:], ' ')
+		if end < 0 {
+			end = len(field)
+		} else {
+			end += i
 		}
-		j += i
-		if j > 0 && field[j-1] != ' ' {
-			i = j + 1
-			continue
-		}
-		end := j + len(probe)
-		for end < len(field) && field[end] != ' ' {
-			end++
-		}
-		if tok := field[j:end]; tok == qt.term {
+		if end > i {
 			n++
-		} else if qt.stem != "" {
-			st, ok := stems[tok]
-			if !ok {
-				st = english.Stem(tok, true)
-				stems[tok] = st
-			}
-			if st == qt.stem {
-				n++
+			if k := firstKey(field[i:end]); q.first[k/64]&(1<<(k%64)) != 0 {
+				q.match(field[i:end], boost, stems)
 			}
 		}
-		i = end
+		i = end + 1
 	}
 	return n
+}
+
+func (q *query) match(tok string, boost float64, stems map[string]string) {
+	for i, qt := range q.terms {
+		if !strings.HasPrefix(tok, qt.probe) {
+			continue
+		}
+		if tok == qt.term {
+			q.tf[i] += boost
+			continue
+		}
+		if qt.stem == "" {
+			continue
+		}
+		st, ok := stems[tok]
+		if !ok {
+			st = english.Stem(tok, true)
+			stems[tok] = st
+		}
+		if st == qt.stem {
+			q.tf[i] += boost
+		}
+	}
+}
+
+// firstKey is a token's first two bytes, the second 0 for one-byte tokens.
+func firstKey(tok string) uint16 {
+	k := uint16(tok[0]) << 8
+	if len(tok) > 1 {
+		k |= uint16(tok[1])
+	}
+	return k
+}
+
+// markFirst records in q.first the keys of the tokens that may start with
+// probe.
+func (q *query) markFirst(probe string) {
+	if len(probe) == 1 {
+		for b := range 256 {
+			k := uint16(probe[0])<<8 | uint16(b)
+			q.first[k/64] |= 1 << (k % 64)
+		}
+		return
+	}
+	k := firstKey(probe)
+	q.first[k/64] |= 1 << (k % 64)
 }
 
 func isASCIIWord(t string) bool {
