@@ -144,8 +144,8 @@ type Searcher interface {
 	// many passages hold it; and how many passages there are.
 	TermDocs(ctx context.Context, terms []string) (map[string]int, int, error)
 	IndexStats(ctx context.Context) (tandem.IndexStats, error)
-	// PassagesWith: for each term, the ids of the passages holding it.
-	PassagesWith(ctx context.Context, terms []string) ([][]int64, error)
+	// PassagesWith: for each FTS5 query, the ids of the passages it matches.
+	PassagesWith(ctx context.Context, matches []string) ([][]int64, error)
 	// Passages: the passages of the given ids, as the index sees them.
 	Passages(ctx context.Context, ids []int64) ([]tandem.PassageMatch, error)
 	// PassageHits: the passages of the given ids that exist, with their
@@ -268,13 +268,15 @@ func search(ctx context.Context, st Searcher, msgs []tandem.Message, limit int, 
 	if len(ask) == 0 {
 		return []tandem.KnowledgeHit{}, nil
 	}
-	lists, err := st.PassagesWith(ctx, ask)
-	if err != nil {
-		return nil, fmt.Errorf("search knowledge base: %w", err)
-	}
+	queries := make([]string, len(ask))
 	ws := make([]float64, len(ask))
 	for i, t := range ask {
+		queries[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
 		ws[i] = q.terms[slices.IndexFunc(q.terms, func(qt queryTerm) bool { return qt.term == t })].w
+	}
+	lists, err := st.PassagesWith(ctx, queries)
+	if err != nil {
+		return nil, fmt.Errorf("search knowledge base: %w", err)
 	}
 	top := topPassages(lists, ws, o.candidates*max(limit, 5))
 	if len(top) == 0 {

@@ -210,23 +210,23 @@ func ftsQuery(text string) string {
 	return strings.Join(words, " OR ")
 }
 
-// PassagesWith returns, for each of terms (an index term, stemmed by the
-// index as in any query), the ids of the passages that hold it, ascending.
+// PassagesWith returns, for each FTS5 query of matches (in index terms, see
+// package kb), the ids of the passages it matches, ascending.
 // No ranking happens here: FTS5's bm25() reads every matching passage's
 // length from another table, which costs ten times the match itself;
 // package kb scores the few passages worth it.
-func (s *Store) PassagesWith(ctx context.Context, terms []string) ([][]int64, error) {
-	out := make([][]int64, len(terms))
-	if len(terms) == 0 {
+func (s *Store) PassagesWith(ctx context.Context, matches []string) ([][]int64, error) {
+	out := make([][]int64, len(matches))
+	if len(matches) == 0 {
 		return out, nil
 	}
 	// One row per term, its ids joined: a row per id would cost more to
 	// hand over than to find.
-	parts := make([]string, len(terms))
-	args := make([]any, len(terms))
-	for i, t := range terms {
+	parts := make([]string, len(matches))
+	args := make([]any, len(matches))
+	for i, m := range matches {
 		parts[i] = fmt.Sprintf(`SELECT %d, group_concat(rowid) FROM kb_passages_fts WHERE kb_passages_fts MATCH ?`, i)
-		args[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+		args[i] = m
 	}
 	rows, err := s.r.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {

@@ -214,7 +214,7 @@ func TestPassageIndexFollowsWrites(t *testing.T) {
 			}
 		}
 		terms := slices.Sorted(maps.Keys(st.want.with))
-		lists, err := s.PassagesWith(ctx, terms)
+		lists, err := s.PassagesWith(ctx, terms) // a bare word is an FTS5 query too
 		if err != nil {
 			t.Fatal(err)
 		}
