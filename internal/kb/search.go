@@ -269,14 +269,18 @@ func search(ctx context.Context, st Searcher, msgs []tandem.Message, limit int, 
 		return []tandem.KnowledgeHit{}, nil
 	}
 	queries := make([]string, len(ask))
-	ws := make([]float64, len(ask))
 	for i, t := range ask {
 		queries[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
-		ws[i] = q.terms[slices.IndexFunc(q.terms, func(qt queryTerm) bool { return qt.term == t })].w
 	}
 	lists, err := st.PassagesWith(ctx, queries)
 	if err != nil {
 		return nil, fmt.Errorf("search knowledge base: %w", err)
+	}
+	// The lists give the exact frequency of the terms asked for, as the
+	// index stems them.
+	ws := make([]float64, len(ask))
+	for i, t := range ask {
+		ws[i] = q.setDF(t, len(lists[i]))
 	}
 	top := topPassages(lists, ws, o.candidates*max(limit, 5))
 	if len(top) == 0 {
@@ -399,22 +403,24 @@ func (h *minHeap) Pop() any {
 // query is a search's terms with what scoring needs of each.
 type query struct {
 	terms []queryTerm
+	total int                // passages in the index
 	tf    []float64          // per term, while scoring one passage
 	first [65536 / 64]uint64 // the first two bytes of tokens worth a closer look
 }
 
 type queryTerm struct {
-	term  string
-	stem  string // English: Porter2 stem, else ""
-	probe string // what a token must start with to be this term or share its stem
-	df    int
-	w     float64 // turn weight × IDF
+	term    string
+	stem    string // English: Porter2 stem, else ""
+	probe   string // what a token must start with to be this term or share its stem
+	df      int
+	recency float64 // the weight of its turn
+	w       float64 // recency × IDF
 }
 
 func newQuery(terms []string, weight map[string]float64, df map[string]int, total int) *query {
-	q := &query{tf: make([]float64, len(terms))}
+	q := &query{tf: make([]float64, len(terms)), total: total}
 	for _, t := range terms {
-		qt := queryTerm{term: t, probe: t, df: df[t], w: weight[t] * idf(df[t], total)}
+		qt := queryTerm{term: t, probe: t, df: df[t], recency: weight[t], w: weight[t] * idf(df[t], total)}
 		if isASCIIWord(t) {
 			qt.stem = english.Stem(t, true)
 			// Porter2 may turn a final y into i; a stem that is no prefix
@@ -429,6 +435,14 @@ func newQuery(terms []string, weight map[string]float64, df map[string]int, tota
 	return q
 }
 
+// setDF corrects a term's document frequency and returns its new weight.
+func (q *query) setDF(term string, df int) float64 {
+	i := slices.IndexFunc(q.terms, func(qt queryTerm) bool { return qt.term == term })
+	q.terms[i].df = df
+	q.terms[i].w = q.terms[i].recency * idf(df, q.total)
+	return q.terms[i].w
+}
+
 // idf is FTS5's BM25 inverse document frequency, kept above zero so that a
 // term in most passages still counts a little.
 func idf(df, total int) float64 {
@@ -441,11 +455,12 @@ func idf(df, total int) float64 {
 
 // candidateTerms picks, from the pruned terms, those to ask the index for:
 // most telling first (weight × IDF), while their postings fit the budget.
-// Terms the index lacks are left out: they can match nothing.
+// Terms not found in the index are asked for too: the lookup of their
+// frequency guesses how the index stems them, and may guess wrong.
 func (q *query) candidateTerms(pruned []string, budget int) []string {
 	var byValue []queryTerm
 	for _, qt := range q.terms {
-		if qt.df > 0 && slices.Contains(pruned, qt.term) {
+		if slices.Contains(pruned, qt.term) {
 			byValue = append(byValue, qt)
 		}
 	}
