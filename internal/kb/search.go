@@ -167,7 +167,9 @@ const (
 
 // indexForms guesses how FTS5's porter stemmer spells an English word in the
 // index (tracking → track, delivery → deliveri, invoice → invoic), to look up
-// how common it is. A wrong guess only means the word is kept.
+// how common it is: by common endings, and by the Porter2 stemmer, which
+// mostly agrees with FTS5's original Porter (international → intern). A
+// wrong guess makes a word look rare: it is kept, and costs its postings.
 func indexForms(t string) []string {
 	if r := []rune(t); isCJK(r[0]) || len(r) < 4 {
 		return []string{t}
@@ -184,6 +186,9 @@ func indexForms(t string) []string {
 	}
 	if s, ok := strings.CutSuffix(t, "y"); ok {
 		forms = append(forms, s+"i")
+	}
+	if st := english.Stem(t, true); isASCIIWord(t) && !slices.Contains(forms, st) {
+		forms = append(forms, st)
 	}
 	return forms
 }
