@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -139,7 +141,57 @@ func (s *Store) SyncArticles(ctx context.Context, source string, arts []tandem.A
 		return rep, fmt.Errorf("sync articles from %s: remove: %w", source, err)
 	}
 	rep.Removed = append(rep.Removed, gone...)
+	if changed := len(rep.Added) + len(rep.Updated) + len(rep.Removed); changed > 0 {
+		if err := s.refreshCommonTerms(ctx, changed); err != nil {
+			return rep, fmt.Errorf("sync articles from %s: %w", source, err)
+		}
+	}
 	return rep, nil
+}
+
+// Common terms (see kb_common_terms, migration 7): those in at least
+// commonShare of the passages, and at least commonMin. The list is made
+// again after an import that changed at least commonStale of the articles,
+// and is not trusted once the passage count moved by more than that.
+const (
+	commonShare = 0.002
+	commonMin   = 50
+	commonStale = 0.05
+)
+
+// refreshCommonTerms remakes kb_common_terms if the list is missing or
+// stale, or changed articles make up a large part of the knowledge base.
+// At 100,000 articles this reads the whole index once, in about 3 s.
+func (s *Store) refreshCommonTerms(ctx context.Context, changed int) error {
+	var passages, at, articles int
+	err := s.w.QueryRowContext(ctx, `SELECT passages, common_passages, (SELECT count(*) FROM kb_articles) FROM kb_stats WHERE id = 1`).Scan(&passages, &at, &articles)
+	if err != nil {
+		return fmt.Errorf("list common terms: %w", err)
+	}
+	if commonTrusted(at, passages) && float64(changed) < commonStale*float64(articles) {
+		return nil
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM kb_common_terms`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO kb_common_terms (term, docs)
+			SELECT term, doc FROM kb_passages_vocab WHERE doc >= ?`, max(commonMin, int(commonShare*float64(passages)))); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE kb_stats SET common_passages = passages WHERE id = 1`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("list common terms: %w", err)
+	}
+	return nil
+}
+
+// commonTrusted says whether a list of common terms made at passages at is
+// still good at passages now.
+func commonTrusted(at, now int) bool {
+	return at > 0 && math.Abs(float64(now-at)) <= commonStale*float64(at)
 }
 
 // DeleteArticle removes the article with the given key.
@@ -330,16 +382,23 @@ func (s *Store) IndexStats(ctx context.Context) (tandem.IndexStats, error) {
 }
 
 func (s *Store) kbStats(ctx context.Context) (tandem.IndexStats, int64, error) {
+	st, gen, _, err := s.kbStatsCommon(ctx)
+	return st, gen, err
+}
+
+// kbStatsCommon is kbStats and whether kb_common_terms can be trusted.
+func (s *Store) kbStatsCommon(ctx context.Context) (tandem.IndexStats, int64, bool, error) {
 	var st tandem.IndexStats
 	var terms, gen int64
-	err := s.r.QueryRowContext(ctx, `SELECT passages, terms, generation FROM kb_stats WHERE id = 1`).Scan(&st.Passages, &terms, &gen)
+	var at int
+	err := s.r.QueryRowContext(ctx, `SELECT passages, terms, generation, common_passages FROM kb_stats WHERE id = 1`).Scan(&st.Passages, &terms, &gen, &at)
 	if err != nil {
-		return st, 0, fmt.Errorf("read passage statistics: %w", err)
+		return st, 0, false, fmt.Errorf("read passage statistics: %w", err)
 	}
 	if st.Passages > 0 {
 		st.AvgTerms = float64(terms) / float64(st.Passages)
 	}
-	return st, gen, nil
+	return st, gen, commonTrusted(at, st.Passages), nil
 }
 
 // dfCache keeps document frequencies read from the fts5vocab table, which
@@ -391,9 +450,10 @@ func (c *dfCache) store(gen int64, terms []string, docs map[string]int) {
 
 // TermDocs returns, for each of terms that is in the passage index (as the
 // index spells it, after stemming), how many passages hold it, and how many
-// passages there are.
+// passages there are. For common terms the count may be from the last large
+// import (see kb_common_terms).
 func (s *Store) TermDocs(ctx context.Context, terms []string) (map[string]int, int, error) {
-	st, gen, err := s.kbStats(ctx)
+	st, gen, common, err := s.kbStatsCommon(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -401,28 +461,48 @@ func (s *Store) TermDocs(ctx context.Context, terms []string) (map[string]int, i
 	if len(missing) == 0 {
 		return out, st.Passages, nil
 	}
-	args := make([]any, len(missing))
-	for i, t := range missing {
+	found := make(map[string]int, len(missing))
+	rare := missing
+	if common {
+		// Common terms as of the last large import (close enough for
+		// weighing them); the others are rare, and cheap to count exactly.
+		if err := s.countTerms(ctx, `SELECT term, docs FROM kb_common_terms`, missing, found); err != nil {
+			return nil, 0, err
+		}
+		rare = slices.DeleteFunc(slices.Clone(missing), func(t string) bool { _, ok := found[t]; return ok })
+	}
+	if err := s.countTerms(ctx, `SELECT term, doc FROM kb_passages_vocab`, rare, found); err != nil {
+		return nil, 0, err
+	}
+	maps.Copy(out, found)
+	s.df.store(gen, missing, found)
+	return out, st.Passages, nil
+}
+
+// countTerms runs q (selecting term and count) for terms, into found.
+func (s *Store) countTerms(ctx context.Context, q string, terms []string, found map[string]int) error {
+	if len(terms) == 0 {
+		return nil
+	}
+	args := make([]any, len(terms))
+	for i, t := range terms {
 		args[i] = t
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT term, doc FROM kb_passages_vocab WHERE term IN (?`+strings.Repeat(",?", len(missing)-1)+`)`, args...)
+	rows, err := s.r.QueryContext(ctx, q+` WHERE term IN (?`+strings.Repeat(",?", len(terms)-1)+`)`, args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("look up terms: %w", err)
+		return fmt.Errorf("look up terms: %w", err)
 	}
 	defer rows.Close()
-	found := make(map[string]int, len(missing))
 	for rows.Next() {
 		var t string
 		var n int
 		if err := rows.Scan(&t, &n); err != nil {
-			return nil, 0, fmt.Errorf("look up terms: %w", err)
+			return fmt.Errorf("look up terms: %w", err)
 		}
 		found[t] = n
-		out[t] = n
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("look up terms: %w", err)
+		return fmt.Errorf("look up terms: %w", err)
 	}
-	s.df.store(gen, missing, found)
-	return out, st.Passages, nil
+	return nil
 }

@@ -236,3 +236,65 @@ func TestPassageIndexFollowsWrites(t *testing.T) {
 		}
 	}
 }
+
+// A large import lists the common terms (so that searches need not count
+// them); smaller changes keep the list until the knowledge base has moved
+// too far from it, and TermDocs stays right throughout.
+func TestCommonTerms(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	arts := func(n int) []tandem.Article {
+		out := make([]tandem.Article, n)
+		for i := range out {
+			text := "parcel"
+			if i == 0 {
+				text = "parcel zeppelin"
+			}
+			out[i] = tandem.Article{Key: fmt.Sprint(i), Title: "t", Hash: fmt.Sprint(i),
+				Passages: []tandem.Passage{{Text: text, Terms: text}}}
+		}
+		return out
+	}
+	steps := []struct {
+		name        string
+		do          func() error
+		wantCommon  map[string]int
+		wantTrusted bool
+		wantDocs    map[string]int
+	}{
+		{"import of 60", func() error { _, err := s.SyncArticles(ctx, "src", arts(60), nil); return err },
+			map[string]int{"parcel": 60}, true, map[string]int{"parcel": 60, "zeppelin": 1}},
+		{"one more: list kept", func() error { _, err := s.SyncArticles(ctx, "src", arts(61), nil); return err },
+			map[string]int{"parcel": 60}, true, map[string]int{"parcel": 60, "zeppelin": 1}},
+		{"ten more one by one: list no longer trusted", func() error {
+			for i := range 10 {
+				a := tandem.Article{Key: fmt.Sprint("x", i), Title: "t", Passages: []tandem.Passage{{Text: "parcel", Terms: "parcel"}}}
+				if err := s.UpsertArticle(ctx, &a); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, map[string]int{"parcel": 60}, false, map[string]int{"parcel": 71, "zeppelin": 1}},
+		{"down to 55: list made again", func() error { _, err := s.SyncArticles(ctx, "src", arts(45), nil); return err },
+			map[string]int{"parcel": 55}, true, map[string]int{"parcel": 55, "zeppelin": 1}},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		common, trusted, err := s.CommonTerms(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(common, st.wantCommon) || trusted != st.wantTrusted {
+			t.Errorf("%s: common terms %v (trusted %v), want %v (%v)", st.name, common, trusted, st.wantCommon, st.wantTrusted)
+		}
+		docs, _, err := s.TermDocs(ctx, []string{"parcel", "zeppelin"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(docs, st.wantDocs) {
+			t.Errorf("%s: TermDocs = %v, want %v", st.name, docs, st.wantDocs)
+		}
+	}
+}

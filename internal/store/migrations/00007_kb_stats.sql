@@ -6,10 +6,11 @@
 -- document frequencies are known to be stale. Terms are stored joined by
 -- single spaces, so a passage's term count is its spaces plus one.
 CREATE TABLE kb_stats (
-    id          INTEGER PRIMARY KEY CHECK (id = 1),
-    passages    INTEGER NOT NULL,
-    terms       INTEGER NOT NULL,
-    generation  INTEGER NOT NULL
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    passages        INTEGER NOT NULL,
+    terms           INTEGER NOT NULL,
+    generation      INTEGER NOT NULL,
+    common_passages INTEGER NOT NULL DEFAULT 0 -- passages when kb_common_terms was made; 0: never
 ) STRICT;
 
 INSERT INTO kb_stats (id, passages, terms, generation)
@@ -17,6 +18,15 @@ SELECT 1, count(*), coalesce(sum(
     length(title_terms) - length(replace(title_terms, ' ', '')) + (title_terms != '') +
     length(terms) - length(replace(terms, ' ', '')) + (terms != '')), 0), 0
 FROM kb_passages;
+
+-- The index terms held by many passages, with how many, as of the last
+-- large import: fts5vocab counts a term by walking its whole posting list,
+-- which for a common word at 100,000 articles costs more than a search. A
+-- term not listed here is known to be rare, and cheap to count.
+CREATE TABLE kb_common_terms (
+    term TEXT PRIMARY KEY,
+    docs INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
 
 -- +goose StatementBegin
 CREATE TRIGGER kb_passages_stats_ai AFTER INSERT ON kb_passages BEGIN
@@ -51,4 +61,5 @@ END;
 DROP TRIGGER kb_passages_stats_au;
 DROP TRIGGER kb_passages_stats_ad;
 DROP TRIGGER kb_passages_stats_ai;
+DROP TABLE kb_common_terms;
 DROP TABLE kb_stats;

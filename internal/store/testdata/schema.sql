@@ -38,6 +38,11 @@ CREATE VIRTUAL TABLE kb_articles_fts USING fts5 (
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
+CREATE TABLE kb_common_terms (
+    term TEXT PRIMARY KEY,
+    docs INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE kb_passages (
     id          INTEGER PRIMARY KEY,
     article_id  INTEGER NOT NULL REFERENCES kb_articles (id) ON DELETE CASCADE,
@@ -57,10 +62,11 @@ CREATE VIRTUAL TABLE kb_passages_fts USING fts5 (
 CREATE VIRTUAL TABLE kb_passages_vocab USING fts5vocab (kb_passages_fts, 'row');
 
 CREATE TABLE kb_stats (
-    id          INTEGER PRIMARY KEY CHECK (id = 1),
-    passages    INTEGER NOT NULL,
-    terms       INTEGER NOT NULL,
-    generation  INTEGER NOT NULL
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    passages        INTEGER NOT NULL,
+    terms           INTEGER NOT NULL,
+    generation      INTEGER NOT NULL,
+    common_passages INTEGER NOT NULL DEFAULT 0 -- passages when kb_common_terms was made; 0: never
 ) STRICT;
 
 CREATE TABLE messages (
