@@ -98,7 +98,10 @@ func init() {
 // weighing most. A reply often only makes sense with the question before it,
 // so older turns count, but for less: when the customer changes the subject,
 // the new one wins.
-var turnWeights = []float64{1, 0.5, 0.25}
+const recentTurns = 3
+
+// turnWeight is the weight of the nth customer turn back, from 0: 1, 0.5, 0.25.
+func turnWeight(n int) float64 { return 1 / float64(int(1)<<n) }
 
 // weightedTerms returns the query's terms, newest turn first, each with the
 // weight of the newest customer turn it is in. Agent turns are left out:
@@ -108,7 +111,7 @@ func weightedTerms(msgs []tandem.Message) ([]string, map[string]float64) {
 	weight := map[string]float64{}
 	var out []string
 	n := 0
-	for i := len(msgs) - 1; i >= 0 && n < len(turnWeights); i-- {
+	for i := len(msgs) - 1; i >= 0 && n < recentTurns; i-- {
 		if msgs[i].Role != tandem.RoleCustomer {
 			continue
 		}
@@ -119,7 +122,7 @@ func weightedTerms(msgs []tandem.Message) ([]string, map[string]float64) {
 			}
 			said = true
 			if _, ok := weight[t]; !ok {
-				weight[t] = turnWeights[n]
+				weight[t] = turnWeight(n)
 				out = append(out, t)
 			}
 		}
@@ -132,7 +135,7 @@ func weightedTerms(msgs []tandem.Message) ([]string, map[string]float64) {
 
 // QueryTerms builds the search from a conversation, as it stands after its
 // last message: the terms of its last customer turns, newest first, without
-// greetings and filler. Search also weighs them by turn; see turnWeights.
+// greetings and filler. Search also weighs them by turn; see turnWeight.
 func QueryTerms(msgs []tandem.Message) []string {
 	out, _ := weightedTerms(msgs)
 	return out
@@ -247,16 +250,22 @@ type searchOpts struct {
 	candidates int // passages scored, per result asked for (at least 5 results' worth)
 }
 
-var defaultOpts = searchOpts{budget: 100_000, candidates: 20}
+const (
+	candidateBudget = 100_000 // postings
+	// Passages scored per result asked for. Against scoring 500 per result,
+	// the top 10 at 100,000 synthetic articles keeps 96% of its articles
+	// with 20, 94% with 12 (about 2 ms faster), 85% with 8.
+	candidatesPer = 20
+)
 
 // Search finds the articles that answer the conversation, best first, each
 // with its best passage and the query terms to highlight in it.
 //
 // Scoring is FTS5's BM25 (k1 1.2, b 0.75, one length for title and text,
 // title matches counting twice), with each term's part multiplied by the
-// weight of its turn (see turnWeights).
+// weight of its turn (see turnWeight).
 func Search(ctx context.Context, st Searcher, msgs []tandem.Message, limit int) ([]tandem.KnowledgeHit, error) {
-	return search(ctx, st, msgs, limit, defaultOpts)
+	return search(ctx, st, msgs, limit, searchOpts{budget: candidateBudget, candidates: candidatesPer})
 }
 
 func search(ctx context.Context, st Searcher, msgs []tandem.Message, limit int, o searchOpts) ([]tandem.KnowledgeHit, error) {
