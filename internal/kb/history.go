@@ -97,7 +97,3 @@ func MatchAny(terms []string) string {
 	}
 	return strings.Join(quoted, " OR ")
 }
-
-// IsFiller reports whether an index term is a greeting or filler word that
-// queries leave out.
-func IsFiller(term string) bool { return filler[term] }

@@ -39,7 +39,6 @@ type VectorStore interface {
 	Searcher
 	EmbeddingsGeneration(ctx context.Context) (int64, error)
 	Embeddings(ctx context.Context, model string) (gen int64, ids []int64, vecs [][]float32, err error)
-	PassageHits(ctx context.Context, ids []int64) ([]tandem.KnowledgeHit, error)
 }
 
 // Found is what a retrieval found.
@@ -176,8 +175,9 @@ func (r *Retriever) nearest(ctx context.Context, msgs []tandem.Message, limit in
 	}
 	seen := map[string]bool{}
 	out := []tandem.KnowledgeHit{}
-	for _, h := range hits {
-		if !seen[h.Article.Key] && len(out) < limit {
+	for _, id := range ids {
+		h, ok := hits[id] // gone since the vectors were read: skipped
+		if ok && !seen[h.Article.Key] && len(out) < limit {
 			seen[h.Article.Key] = true
 			out = append(out, h)
 		}

@@ -2,6 +2,7 @@ package kb
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -101,7 +102,16 @@ type fakeVocab struct {
 
 var _ Searcher = fakeVocab{}
 
-func (f fakeVocab) SearchPassages(context.Context, string, int) ([]tandem.KnowledgeHit, error) {
+func (f fakeVocab) IndexStats(context.Context) (tandem.IndexStats, error) {
+	return tandem.IndexStats{Passages: f.total}, nil
+}
+func (f fakeVocab) PassagesWith(context.Context, []string) ([][]int64, error) {
+	return nil, nil
+}
+func (f fakeVocab) Passages(context.Context, []int64) ([]tandem.PassageMatch, error) {
+	return nil, nil
+}
+func (f fakeVocab) PassageHits(context.Context, []int64) (map[int64]tandem.KnowledgeHit, error) {
 	return nil, nil
 }
 func (f fakeVocab) TermDocs(_ context.Context, terms []string) (map[string]int, int, error) {
@@ -136,6 +146,115 @@ func TestPrune(t *testing.T) {
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Fatalf("prune(%q) = %q, want %q", tt.terms, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestWeightedTerms(t *testing.T) {
+	tests := []struct {
+		name  string
+		convo []tandem.Message
+		want  map[string]float64
+	}{
+		{"newest turn weighs most",
+			msgs("refund", "ok", "parcel", "ok", "invoice"),
+			map[string]float64{"invoice": 1, "parcel": 0.5, "refund": 0.25}},
+		{"three turns at most",
+			msgs("password", "ok", "refund", "ok", "parcel", "ok", "invoice"),
+			map[string]float64{"invoice": 1, "parcel": 0.5, "refund": 0.25}},
+		{"a word keeps its newest weight",
+			msgs("parcel refund", "ok", "parcel"),
+			map[string]float64{"parcel": 1, "refund": 0.5}},
+		{"filler-only turns do not count",
+			msgs("refund", "ok", "my parcel", "anything else?", "ok thanks!"),
+			map[string]float64{"parcel": 1, "refund": 0.5}},
+		{"agent turns left out",
+			msgs("refund", "your invoice is attached"),
+			map[string]float64{"refund": 1}},
+		{"chinese",
+			msgs("我想退货", "好的", "物流"),
+			map[string]float64{"物流": 1, "我想": 0.5, "想退": 0.5, "退货": 0.5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			terms, weight := weightedTerms(tt.convo)
+			if !maps.Equal(weight, tt.want) {
+				t.Fatalf("weights %v, want %v", weight, tt.want)
+			}
+			if len(terms) != len(weight) || !slices.Equal(terms, QueryTerms(tt.convo)) {
+				t.Fatalf("terms %q, QueryTerms %q, weights %v", terms, QueryTerms(tt.convo), weight)
+			}
+		})
+	}
+}
+
+// When the customer changes the subject, the newer subject comes first, and
+// the older one stays among the results.
+func TestSearchRecency(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, a := range []tandem.Article{
+		{Key: "returns", Title: "Returning shoes", Body: "Shoes can be returned within 30 days for a refund."},
+		{Key: "tracking", Title: "Tracking a parcel", Body: "The tracking number of your parcel is in the shipping email."},
+		{Key: "warranty", Title: "Battery warranty", Body: "Laptop batteries have a two-year warranty; we repair or replace them."},
+		{Key: "password", Title: "Reset your password", Body: "Use the link on the login page to reset a forgotten password."},
+		{Key: "退货", Title: "退货政策", Body: "七天无理由退货，退款三个工作日到账。"},
+		{Key: "物流", Title: "物流查询", Body: "包裹的物流信息可以在订单页面查询。"},
+	} {
+		Prepare(&a)
+		if err := st.UpsertArticle(ctx, &a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name       string
+		convo      []tandem.Message
+		wantFirst  string
+		wantAlso   string // an older subject, still listed
+		wantAbsent string // a subject more than three turns back
+	}{
+		{"returns, then warranty",
+			msgs("I want to return these shoes.", "Sure.", "Also, my laptop battery died. Is it under warranty?"),
+			"warranty", "returns", ""},
+		{"warranty, then returns",
+			msgs("My laptop battery died. Is it under warranty?", "Let me check.", "And can I return these shoes?"),
+			"returns", "warranty", ""},
+		{"a closing thank-you keeps the subject",
+			msgs("Can I return these shoes?", "Yes.", "Where is my parcel? The tracking is stuck.", "Checking.", "Thanks!"),
+			"tracking", "returns", ""},
+		{"four turns back is forgotten",
+			msgs("I forgot my password.", "Here is the link.", "Can I return shoes?", "Yes.", "What about a battery warranty?", "Two years.", "And the parcel tracking?"),
+			"tracking", "warranty", "password"},
+		{"chinese: 退货, then 物流",
+			msgs("我想退货", "好的", "包裹的物流信息一直没有更新"),
+			"物流", "退货", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits, err := Search(ctx, st, tt.convo, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var keys []string
+			for _, h := range hits {
+				keys = append(keys, h.Article.Key)
+			}
+			if len(keys) == 0 || keys[0] != tt.wantFirst {
+				t.Fatalf("hits %v, want %s first", keys, tt.wantFirst)
+			}
+			if !slices.Contains(keys, tt.wantAlso) {
+				t.Errorf("hits %v lack the earlier subject %s", keys, tt.wantAlso)
+			}
+			if tt.wantAbsent != "" && slices.Contains(keys, tt.wantAbsent) {
+				t.Errorf("hits %v include %s, from more than three turns back", keys, tt.wantAbsent)
+			}
+			if len(hits[0].Matches) == 0 {
+				t.Errorf("first hit has nothing to highlight")
 			}
 		})
 	}

@@ -6,9 +6,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
-	"strings"
-
-	"tandem/internal/tandem"
 )
 
 // PassageText is a passage waiting for its embedding.
@@ -104,46 +101,6 @@ func (s *Store) Embeddings(ctx context.Context, model string) (gen int64, ids []
 		vecs = append(vecs, decodeVector(blob))
 	}
 	return gen, ids, vecs, rows.Err()
-}
-
-// PassageHits returns the article and text of each passage id that exists,
-// in the order given.
-func (s *Store) PassageHits(ctx context.Context, ids []int64) ([]tandem.KnowledgeHit, error) {
-	if len(ids) == 0 {
-		return []tandem.KnowledgeHit{}, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := s.r.QueryContext(ctx, `
-		SELECT p.id, a.id, a.key, a.title, a.body, a.tags, a.lang, a.url, a.source, a.updated_at, p.text
-		FROM kb_passages p JOIN kb_articles a ON a.id = p.article_id
-		WHERE p.id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("read passages: %w", err)
-	}
-	defer rows.Close()
-	byID := map[int64]tandem.KnowledgeHit{}
-	for rows.Next() {
-		var pid int64
-		var h tandem.KnowledgeHit
-		a := &h.Article
-		if err := rows.Scan(&pid, &a.ID, &a.Key, &a.Title, &a.Body, &a.Tags, &a.Lang, &a.URL, &a.Source, scanTime(&a.UpdatedAt), &h.Passage); err != nil {
-			return nil, fmt.Errorf("read passages: %w", err)
-		}
-		byID[pid] = h
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read passages: %w", err)
-	}
-	out := make([]tandem.KnowledgeHit, 0, len(byID))
-	for _, id := range ids {
-		if h, ok := byID[id]; ok {
-			out = append(out, h)
-		}
-	}
-	return out, nil
 }
 
 // encodeVector normalises v to unit length and packs it as little-endian float32.

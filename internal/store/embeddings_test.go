@@ -53,7 +53,7 @@ func TestEmbeddings(t *testing.T) {
 		t.Fatalf("after re-import: %v, gen %d→%d", gotIDs, gen, gen2)
 	}
 	hits, err := s.PassageHits(ctx, []int64{gotIDs[0], 9999})
-	if err != nil || len(hits) != 1 || hits[0].Article.Key != "b" || hits[0].Passage != "beta" {
+	if err != nil || len(hits) != 1 || hits[gotIDs[0]].Article.Key != "b" || hits[gotIDs[0]].Passage != "beta" {
 		t.Fatalf("passage hits %+v, %v", hits, err)
 	}
 	// A passage gone meanwhile is skipped, not an error.

@@ -55,3 +55,26 @@ func MigrateStepwise(ctx context.Context, path string, fill func(version int64, 
 		}
 	}
 }
+
+// CommonTerms returns kb_common_terms, and whether TermDocs trusts it.
+func (s *Store) CommonTerms(ctx context.Context) (map[string]int, bool, error) {
+	_, _, trusted, err := s.kbStatsCommon(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	out := map[string]int{}
+	rows, err := s.r.QueryContext(ctx, `SELECT term, docs FROM kb_common_terms`)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		var n int
+		if err := rows.Scan(&t, &n); err != nil {
+			return nil, false, err
+		}
+		out[t] = n
+	}
+	return out, trusted, rows.Err()
+}

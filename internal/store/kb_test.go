@@ -3,6 +3,9 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"maps"
+	"math"
+	"slices"
 	"testing"
 
 	"tandem/internal/store"
@@ -142,5 +145,156 @@ func TestSyncArticles(t *testing.T) {
 	assertSearch(t, s, "demo", []string{"demo/x"}) // another source's article stays
 	if ok, err := s.FTSIntegrityCheck(ctx); err != nil || !ok {
 		t.Fatalf("FTS index out of step: %v", err)
+	}
+}
+
+// The passage index's statistics and document frequencies must follow every
+// write: kb_stats by trigger, TermDocs's cache by generation.
+func TestPassageIndexFollowsWrites(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	article := func(key, titleTerms string, passages ...string) tandem.Article {
+		a := tandem.Article{Key: key, Title: key}
+		for _, p := range passages {
+			a.Passages = append(a.Passages, tandem.Passage{Text: p, TitleTerms: titleTerms, Terms: p})
+		}
+		return a
+	}
+	type want struct {
+		passages int
+		avg      float64
+		docs     map[string]int
+		with     map[string][]string // term -> passage texts holding it
+	}
+	steps := []struct {
+		name string
+		do   func() error
+		want want
+	}{
+		{"empty", func() error { return nil },
+			want{0, 0, map[string]int{}, map[string][]string{"parcel": nil}}},
+		{"two articles", func() error {
+			for _, a := range []tandem.Article{
+				article("a", "parcel late", "parcel late again", "refund please"),
+				article("b", "", "parcel lost"),
+			} {
+				if err := s.UpsertArticle(ctx, &a); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, want{3, 11.0 / 3, map[string]int{"parcel": 3, "late": 2, "refund": 1}, map[string][]string{
+			"parcel": {"parcel late again", "refund please", "parcel lost"}, "refund": {"refund please"}, "zeppelin": nil}}},
+		{"replace one", func() error {
+			a := article("a", "", "refund please")
+			return s.UpsertArticle(ctx, &a)
+		}, want{2, 2, map[string]int{"parcel": 1, "refund": 1}, map[string][]string{"parcel": {"parcel lost"}}}},
+		{"delete one", func() error { return s.DeleteArticle(ctx, "b") },
+			want{1, 2, map[string]int{"refund": 1}, map[string][]string{"parcel": nil, "refund": {"refund please"}}}},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		stats, err := s.IndexStats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stats.Passages != st.want.passages || math.Abs(stats.AvgTerms-st.want.avg) > 1e-9 {
+			t.Errorf("%s: stats %+v, want %d passages of %.2f terms", st.name, stats, st.want.passages, st.want.avg)
+		}
+		// Twice: the second answer comes from the cache and must agree.
+		for range 2 {
+			docs, total, err := s.TermDocs(ctx, []string{"parcel", "late", "refund", "zeppelin"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != st.want.passages || !maps.Equal(docs, st.want.docs) {
+				t.Errorf("%s: TermDocs = %v, %d; want %v, %d", st.name, docs, total, st.want.docs, st.want.passages)
+			}
+		}
+		terms := slices.Sorted(maps.Keys(st.want.with))
+		lists, err := s.PassagesWith(ctx, terms) // a bare word is an FTS5 query too
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, term := range terms {
+			got := []string{}
+			found, err := s.Passages(ctx, lists[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range found {
+				got = append(got, p.Terms)
+			}
+			want := append([]string{}, st.want.with[term]...)
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: passages with %q = %q, want %q", st.name, term, got, want)
+			}
+		}
+	}
+}
+
+// A large import lists the common terms (so that searches need not count
+// them); smaller changes keep the list until the knowledge base has moved
+// too far from it, and TermDocs stays right throughout.
+func TestCommonTerms(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	arts := func(n int) []tandem.Article {
+		out := make([]tandem.Article, n)
+		for i := range out {
+			text := "parcel"
+			if i == 0 {
+				text = "parcel zeppelin"
+			}
+			out[i] = tandem.Article{Key: fmt.Sprint(i), Title: "t", Hash: fmt.Sprint(i),
+				Passages: []tandem.Passage{{Text: text, Terms: text}}}
+		}
+		return out
+	}
+	steps := []struct {
+		name        string
+		do          func() error
+		wantCommon  map[string]int
+		wantTrusted bool
+		wantDocs    map[string]int
+	}{
+		{"import of 60", func() error { _, err := s.SyncArticles(ctx, "src", arts(60), nil); return err },
+			map[string]int{"parcel": 60}, true, map[string]int{"parcel": 60, "zeppelin": 1}},
+		{"one more: list kept", func() error { _, err := s.SyncArticles(ctx, "src", arts(61), nil); return err },
+			map[string]int{"parcel": 60}, true, map[string]int{"parcel": 60, "zeppelin": 1}},
+		{"ten more one by one: list no longer trusted", func() error {
+			for i := range 10 {
+				a := tandem.Article{Key: fmt.Sprint("x", i), Title: "t", Passages: []tandem.Passage{{Text: "parcel", Terms: "parcel"}}}
+				if err := s.UpsertArticle(ctx, &a); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, map[string]int{"parcel": 60}, false, map[string]int{"parcel": 71, "zeppelin": 1}},
+		{"down to 55: list made again", func() error { _, err := s.SyncArticles(ctx, "src", arts(45), nil); return err },
+			map[string]int{"parcel": 55}, true, map[string]int{"parcel": 55, "zeppelin": 1}},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		common, trusted, err := s.CommonTerms(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(common, st.wantCommon) || trusted != st.wantTrusted {
+			t.Errorf("%s: common terms %v (trusted %v), want %v (%v)", st.name, common, trusted, st.wantCommon, st.wantTrusted)
+		}
+		docs, _, err := s.TermDocs(ctx, []string{"parcel", "zeppelin"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(docs, st.wantDocs) {
+			t.Errorf("%s: TermDocs = %v, want %v", st.name, docs, st.wantDocs)
+		}
 	}
 }

@@ -38,6 +38,7 @@ type Store struct {
 	w    *sql.DB // one connection: the only writer
 	r    *sql.DB // read-only pool
 	now  func() time.Time
+	df   *dfCache // document frequencies of index terms, see TermDocs
 }
 
 // DefaultPath is where the database lives unless TANDEM_DB or a flag says
@@ -82,7 +83,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{path: path, w: w, now: time.Now}
+	s := &Store{path: path, w: w, now: time.Now, df: newDFCache()}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)

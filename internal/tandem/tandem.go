@@ -98,6 +98,21 @@ type Passage struct {
 	Terms      string
 }
 
+// PassageMatch is a passage the index found for a query, with its text as
+// the search index sees it, for package kb to score.
+type PassageMatch struct {
+	ID         int64
+	ArticleID  int64
+	TitleTerms string
+	Terms      string
+}
+
+// IndexStats describes the passage index as a whole, for BM25.
+type IndexStats struct {
+	Passages int     // how many passages there are
+	AvgTerms float64 // index terms per passage (title and text), on average
+}
+
 // KnowledgeHit is an article found for a conversation, with the passage
 // that matched best and the query terms found in it.
 type KnowledgeHit struct {

@@ -1,8 +1,8 @@
 // Command zhterms measures how Chinese should reach the full-text index:
 // as overlapping character pairs (what package kb does) or as words cut by a
 // dictionary segmenter (github.com/go-ego/gse, the most used pure-Go one).
-// Both arms index the same passages and rank with the same FTS5 BM25 query;
-// only the terms differ. Run it on an evaluation set:
+// Both arms index the same passages and rank them with the app's search
+// (kb.Search's BM25, recency weights); only the terms differ. Run it on an evaluation set:
 //
 //	go run ./internal/eval/zhterms --kb testdata/eval/SET/kb.jsonl --cases testdata/eval/SET/cases.jsonl
 //
@@ -133,23 +133,7 @@ func measure(ctx context.Context, a analyzer, docs []kb.Doc, cases []eval.Case, 
 		}
 	}
 	retrieve := func(ctx context.Context, msgs []tandem.Message, k int) ([]tandem.KnowledgeHit, error) {
-		// As kb.QueryTerms: the last two customer turns without filler.
-		seen := map[string]bool{}
-		var terms []string
-		n := 0
-		for i := len(msgs) - 1; i >= 0 && n < 2; i-- {
-			if msgs[i].Role != tandem.RoleCustomer {
-				continue
-			}
-			n++
-			for _, t := range a.terms(msgs[i].Text) {
-				if !kb.IsFiller(t) && !seen[t] {
-					seen[t] = true
-					terms = append(terms, t)
-				}
-			}
-		}
-		return st.SearchPassages(ctx, kb.MatchAny(terms), k)
+		return kb.SearchTokenized(ctx, st, msgs, k, a.terms)
 	}
 	res, err := eval.Run(ctx, cases, retrieve, k)
 	if err != nil {

@@ -49,6 +49,11 @@ CREATE VIRTUAL TABLE kb_articles_fts USING fts5 (
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
+CREATE TABLE kb_common_terms (
+    term TEXT PRIMARY KEY,
+    docs INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
 CREATE TABLE kb_embeddings (
     model      TEXT NOT NULL,
     passage_id INTEGER NOT NULL REFERENCES kb_passages (id) ON DELETE CASCADE,
@@ -77,6 +82,14 @@ CREATE VIRTUAL TABLE kb_passages_vocab USING fts5vocab (kb_passages_fts, 'row');
 CREATE TABLE kb_state (
     key   TEXT PRIMARY KEY,
     value INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE kb_stats (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    passages        INTEGER NOT NULL,
+    terms           INTEGER NOT NULL,
+    generation      INTEGER NOT NULL,
+    common_passages INTEGER NOT NULL DEFAULT 0 -- passages when kb_common_terms was made; 0: never
 ) STRICT;
 
 CREATE TABLE messages (
@@ -164,6 +177,29 @@ END;
 CREATE TRIGGER kb_passages_au AFTER UPDATE ON kb_passages BEGIN
     INSERT INTO kb_passages_fts (kb_passages_fts, rowid, title_terms, terms) VALUES ('delete', old.id, old.title_terms, old.terms);
     INSERT INTO kb_passages_fts (rowid, title_terms, terms) VALUES (new.id, new.title_terms, new.terms);
+END;
+
+CREATE TRIGGER kb_passages_stats_ad AFTER DELETE ON kb_passages BEGIN
+    UPDATE kb_stats SET passages = passages - 1, generation = generation + 1,
+        terms = terms - (length(old.title_terms) - length(replace(old.title_terms, ' ', '')) + (old.title_terms != '')
+                      + length(old.terms) - length(replace(old.terms, ' ', '')) + (old.terms != ''))
+    WHERE id = 1;
+END;
+
+CREATE TRIGGER kb_passages_stats_ai AFTER INSERT ON kb_passages BEGIN
+    UPDATE kb_stats SET passages = passages + 1, generation = generation + 1,
+        terms = terms + length(new.title_terms) - length(replace(new.title_terms, ' ', '')) + (new.title_terms != '')
+                      + length(new.terms) - length(replace(new.terms, ' ', '')) + (new.terms != '')
+    WHERE id = 1;
+END;
+
+CREATE TRIGGER kb_passages_stats_au AFTER UPDATE ON kb_passages BEGIN
+    UPDATE kb_stats SET generation = generation + 1,
+        terms = terms - (length(old.title_terms) - length(replace(old.title_terms, ' ', '')) + (old.title_terms != '')
+                      + length(old.terms) - length(replace(old.terms, ' ', '')) + (old.terms != ''))
+                      + length(new.title_terms) - length(replace(new.title_terms, ' ', '')) + (new.title_terms != '')
+                      + length(new.terms) - length(replace(new.terms, ' ', '')) + (new.terms != '')
+    WHERE id = 1;
 END;
 
 CREATE TRIGGER messages_stale_history AFTER INSERT ON messages BEGIN
