@@ -56,6 +56,11 @@ CREATE VIRTUAL TABLE kb_passages_fts USING fts5 (
 
 CREATE VIRTUAL TABLE kb_passages_vocab USING fts5vocab (kb_passages_fts, 'row');
 
+CREATE TABLE kb_watched (
+    path       TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE messages (
     id              INTEGER PRIMARY KEY,
     conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
