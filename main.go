@@ -96,6 +96,7 @@ func run() error {
 	ingestSvc := app.NewIngestService(ctx, ing, st, wrt, events, api.Status)
 	knowledge := app.NewKnowledgeService(ctx, st)
 	imports := app.NewImportService(ctx, ing, wrt, events)
+	kbase := app.NewKBService(ctx, st, wrt, events, time.Second)
 	chatwootSvc := app.NewChatwootService(ctx, cw, st, ing)
 
 	return wails.Run(&options.App{
@@ -115,11 +116,15 @@ func run() error {
 			go app.WatchClipboard(ctx, ingestSvc, 500*time.Millisecond)
 			api.Apply(settings)
 			cw.Apply(settings)
+			if err := kbase.Resume(); err != nil {
+				logger.Error("resume watched knowledge-base folders", "err", err)
+			}
 		},
 		OnShutdown: func(context.Context) {
 			events.Flush()
 			cancel()
+			kbase.Stop()
 		},
-		Bind: []any{settingsSvc, status, conversations, ingestSvc, knowledge, imports, chatwootSvc},
+		Bind: []any{settingsSvc, status, conversations, ingestSvc, knowledge, imports, kbase, chatwootSvc},
 	})
 }

@@ -22,11 +22,15 @@ const (
 	EventIngestFailed         = "ingest:failed"         // error text
 	EventAPIChanged           = "api:changed"           // APIStatus
 	EventImportProgress       = "import:progress"       // ImportProgress
+	EventKBProgress           = "kb:progress"           // KBProgress
+	EventKBChanged            = "kb:changed"            // no payload: reload the article list
+	EventKBWatched            = "kb:watched"            // KBSource: a watched source was re-imported
 )
 
 // EventNames lists every event, for the mirror test.
 var EventNames = []string{EventStatusChanged, EventSettingsChanged, EventConversationsChanged,
-	EventClipboardChanged, EventIngestFailed, EventAPIChanged, EventImportProgress}
+	EventClipboardChanged, EventIngestFailed, EventAPIChanged, EventImportProgress,
+	EventKBProgress, EventKBChanged, EventKBWatched}
 
 // Emitter sends named events to the frontend.
 type Emitter interface {
@@ -154,4 +158,13 @@ func (w *WailsRuntime) OpenFile(title string, patterns string) (string, error) {
 		Title:   title,
 		Filters: []runtime.FileFilter{{DisplayName: title, Pattern: patterns}},
 	})
+}
+
+// OpenDirectory asks the agent to choose a folder; "" means cancelled.
+func (w *WailsRuntime) OpenDirectory(title string) (string, error) {
+	ctx := w.wctx()
+	if ctx == nil {
+		return "", errNoWindow
+	}
+	return runtime.OpenDirectoryDialog(ctx, runtime.OpenDialogOptions{Title: title})
 }

@@ -93,3 +93,30 @@ func (s *Store) SetWatched(ctx context.Context, path string, on bool) error {
 	}
 	return nil
 }
+
+// ArticleSource is where articles were imported from, and how many.
+type ArticleSource struct {
+	Path     string `json:"path"`
+	Articles int    `json:"articles"`
+}
+
+// ArticleSources lists the sources of the knowledge base's articles by path.
+func (s *Store) ArticleSources(ctx context.Context) ([]ArticleSource, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT source, count(*) FROM kb_articles GROUP BY source ORDER BY source`)
+	if err != nil {
+		return nil, fmt.Errorf("list article sources: %w", err)
+	}
+	defer rows.Close()
+	list := []ArticleSource{}
+	for rows.Next() {
+		var a ArticleSource
+		if err := rows.Scan(&a.Path, &a.Articles); err != nil {
+			return nil, fmt.Errorf("list article sources: %w", err)
+		}
+		list = append(list, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list article sources: %w", err)
+	}
+	return list, nil
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"tandem/internal/store"
 	"tandem/internal/tandem"
 )
 
@@ -49,6 +50,11 @@ func TestArticleList(t *testing.T) {
 				t.Errorf("%q: the list carries the body of %s", tt.query, a.Key)
 			}
 		}
+	}
+
+	srcs, err := s.ArticleSources(ctx)
+	if err != nil || len(srcs) != 1 || srcs[0] != (store.ArticleSource{Path: "", Articles: 4}) {
+		t.Fatalf("ArticleSources = %+v, %v", srcs, err)
 	}
 
 	a, err := s.Article(ctx, "zh/退货")

@@ -8,6 +8,9 @@ export const Events = {
   ingestFailed: 'ingest:failed',
   apiChanged: 'api:changed',
   importProgress: 'import:progress',
+  kbProgress: 'kb:progress',
+  kbChanged: 'kb:changed',
+  kbWatched: 'kb:watched',
 } as const;
 
 export type EventName = (typeof Events)[keyof typeof Events];
