@@ -36,9 +36,10 @@ Usage:
                                             change settings (keys: ollamaHost, chatModel,
                                             embedModel, agentLang, uiLang)
   tandem conversations [--db FILE] [--json]  list conversations: source, id, title, messages
-  tandem kb import [--db FILE] [--json] PATH
+  tandem kb import [--db FILE] [--json] [--watch] PATH
                                             import or re-import a knowledge base: a folder of
-                                            .md/.html/.txt, or a .csv/.jsonl file
+                                            .md/.html/.txt, or a .csv/.jsonl file; --watch
+                                            keeps following it, a report per re-import
   tandem serve    [--db FILE] [--addr 127.0.0.1:PORT] [--token T]
                                             run the local ingest API without a window (and
                                             Chatwoot's webhook or polling, as in Settings)
@@ -315,6 +316,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 
 func cmdKBImport(ctx context.Context, args []string, out io.Writer) error {
 	f := newFlags("kb import", out)
+	watch := f.fs.Bool("watch", false, "keep following PATH, re-importing it on change")
 	st, err := f.open(ctx, args)
 	if err != nil {
 		return err
@@ -328,11 +330,26 @@ func cmdKBImport(ctx context.Context, args []string, out io.Writer) error {
 			fmt.Fprintf(os.Stderr, "\rindexing %d/%d", done, total)
 		}
 	}
+	if *watch {
+		// Until interrupted: the first import at once, then one per change.
+		w := &kb.Watcher{Store: st, Progress: progress, Report: func(rep kb.Report, err error) {
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "\ntandem: %v\n", err)
+				return
+			}
+			printKBReport(out, *f.asJSON, rep)
+		}}
+		return w.Watch(ctx, f.fs.Arg(0))
+	}
 	rep, err := kb.Import(ctx, st, f.fs.Arg(0), progress)
 	if err != nil {
 		return err
 	}
-	if *f.asJSON {
+	return printKBReport(out, *f.asJSON, rep)
+}
+
+func printKBReport(out io.Writer, asJSON bool, rep kb.Report) error {
+	if asJSON {
 		return printJSON(out, rep)
 	}
 	fmt.Fprintf(os.Stderr, "\n")
