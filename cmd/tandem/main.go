@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"os/signal"
@@ -40,6 +41,9 @@ Usage:
                                             import or re-import a knowledge base: a folder of
                                             .md/.html/.txt, or a .csv/.jsonl file; --watch
                                             keeps following it, a report per re-import
+  tandem kb list [--db FILE] [--json] [QUERY]
+                                            list the knowledge base (or the articles matching
+                                            QUERY): id, title, language, source
   tandem serve    [--db FILE] [--addr 127.0.0.1:PORT] [--token T]
                                             run the local ingest API without a window (and
                                             Chatwoot's webhook or polling, as in Settings)
@@ -98,7 +102,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if len(args) > 1 && args[1] == "import" {
 			return cmdKBImport(ctx, args[2:], out)
 		}
-		return errUsage{"kb needs a subcommand: import"}
+		if len(args) > 1 && args[1] == "list" {
+			return cmdKBList(ctx, args[2:], out)
+		}
+		return errUsage{"kb needs a subcommand: import or list"}
 	case "bench":
 		return cmdBench(ctx, args[1:], out)
 	case "serve":
@@ -346,6 +353,27 @@ func cmdKBImport(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	return printKBReport(out, *f.asJSON, rep)
+}
+
+func cmdKBList(ctx context.Context, args []string, out io.Writer) error {
+	f := newFlags("kb list", out)
+	st, err := f.open(ctx, args)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, total, err := st.ArticleList(ctx, strings.Join(f.fs.Args(), " "), math.MaxInt32)
+	if err != nil {
+		return err
+	}
+	if *f.asJSON {
+		return printJSON(out, list)
+	}
+	for _, a := range list {
+		fmt.Fprintf(out, "%s\t%s\t%s\t%s\n", a.Key, a.Title, a.Lang, a.Source)
+	}
+	fmt.Fprintf(out, "%d articles\n", total)
+	return nil
 }
 
 func printKBReport(out io.Writer, asJSON bool, rep kb.Report) error {

@@ -40,6 +40,8 @@ func TestCommands(t *testing.T) {
 		{args: []string{"kb", "import", "--db", db, "../../internal/kb/testdata/shop"}, want: "9 added, 0 updated, 0 unchanged, 0 removed, 10 skipped"},
 		{args: []string{"kb", "import", "--db", db, "../../internal/kb/testdata/shop"}, want: "0 added, 0 updated, 9 unchanged"},
 		{args: []string{"kb", "import", "--db", db}, wantErr: "one PATH"},
+		{args: []string{"kb", "list", "--db", db}, want: "\n9 articles\n"},
+		{args: []string{"kb", "list", "--db", db, "no-such-words"}, want: "0 articles\n"},
 		{args: []string{"serve", "--db", db, "--addr", "0.0.0.0:8765"}, wantErr: "loopback"},
 		{args: []string{"settings", "set", "--db", db, "ollamaHost=127.0.0.1:1"}, want: "saved"},
 		{args: []string{"status", "--db", db}, want: "state:   unreachable", wantErr: "not reachable at 127.0.0.1:1"},
