@@ -116,14 +116,14 @@ func run() error {
 			go app.WatchClipboard(ctx, ingestSvc, 500*time.Millisecond)
 			api.Apply(settings)
 			cw.Apply(settings)
-			if err := kbase.Resume(); err != nil {
+			if err := app.ResumeWatches(kbase); err != nil {
 				logger.Error("resume watched knowledge-base folders", "err", err)
 			}
 		},
 		OnShutdown: func(context.Context) {
 			events.Flush()
 			cancel()
-			kbase.Stop()
+			app.StopWatches(kbase)
 		},
 		Bind: []any{settingsSvc, status, conversations, ingestSvc, knowledge, imports, kbase, chatwootSvc},
 	})

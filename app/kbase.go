@@ -187,9 +187,15 @@ func (s *KBService) SetWatch(path string, on bool) error {
 	return nil
 }
 
-// Resume follows the watched folders again, at start: each is re-imported
-// at once, catching what changed while Tandem was closed.
-func (s *KBService) Resume() error {
+// ResumeWatches follows the watched folders again, at start: each is
+// re-imported at once, catching what changed while Tandem was closed. (A
+// function, not a method, so that Wails does not offer it to the window.)
+func ResumeWatches(s *KBService) error { return s.resume() }
+
+// StopWatches ends every watch and waits for them, at shutdown.
+func StopWatches(s *KBService) { s.stop() }
+
+func (s *KBService) resume() error {
 	paths, err := s.store.WatchedFolders(s.ctx)
 	if err != nil {
 		return err
@@ -200,8 +206,7 @@ func (s *KBService) Resume() error {
 	return nil
 }
 
-// Stop ends every watch and waits for them, for shutdown and tests.
-func (s *KBService) Stop() {
+func (s *KBService) stop() {
 	s.mu.Lock()
 	ws := s.watches
 	s.watches = map[string]*kbWatch{}

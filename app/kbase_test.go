@@ -66,7 +66,7 @@ func TestKBService(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "bad.jsonl"), "{oops\n")
 	rec := &recorder{}
 	svc := NewKBService(ctx, st, fakeFolders{dir: dir}, rec, 50*time.Millisecond)
-	defer svc.Stop()
+	defer StopWatches(svc)
 
 	chosen, err := svc.ChooseFolder()
 	if err != nil || chosen != dir {
@@ -151,11 +151,11 @@ func TestKBService(t *testing.T) {
 	if err := svc.SetWatch(dir, true); err != nil {
 		t.Fatal(err)
 	}
-	svc.Stop()
+	StopWatches(svc)
 	writeFile(t, filepath.Join(dir, "while-closed.md"), "# While closed\nadded while Tandem was closed")
 	next := NewKBService(ctx, st, fakeFolders{}, &recorder{}, 50*time.Millisecond)
-	defer next.Stop()
-	if err := next.Resume(); err != nil {
+	defer StopWatches(next)
+	if err := ResumeWatches(next); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "the resumed watch's import", func() bool {

@@ -18,10 +18,6 @@ export function Import(arg1:string,arg2:boolean):Promise<kb.Report>;
 
 export function List(arg1:string):Promise<app.ArticlePage>;
 
-export function Resume():Promise<void>;
-
 export function SetWatch(arg1:string,arg2:boolean):Promise<void>;
 
 export function Sources():Promise<Array<app.KBSource>>;
-
-export function Stop():Promise<void>;

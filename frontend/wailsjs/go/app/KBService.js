@@ -30,18 +30,10 @@ export function List(arg1) {
   return window['go']['app']['KBService']['List'](arg1);
 }
 
-export function Resume() {
-  return window['go']['app']['KBService']['Resume']();
-}
-
 export function SetWatch(arg1, arg2) {
   return window['go']['app']['KBService']['SetWatch'](arg1, arg2);
 }
 
 export function Sources() {
   return window['go']['app']['KBService']['Sources']();
-}
-
-export function Stop() {
-  return window['go']['app']['KBService']['Stop']();
 }
