@@ -98,6 +98,8 @@ func run() error {
 	conversations := app.NewConversationService(ctx, st)
 	ingestSvc := app.NewIngestService(ctx, ing, st, wrt, events, api.Status)
 	imports := app.NewImportService(ctx, ing, wrt, events)
+	kbase := app.NewKBService(ctx, st, wrt, events, time.Second)
+	app.OnKBChange(kbase, embedder.Kick) // new passages get their embeddings
 	chatwootSvc := app.NewChatwootService(ctx, cw, st, ing)
 
 	return wails.Run(&options.App{
@@ -120,11 +122,15 @@ func run() error {
 			knowledge.Apply(settings)
 			go embedder.Run(ctx)
 			embedder.Apply(settings)
+			if err := app.ResumeWatches(kbase); err != nil {
+				logger.Error("resume watched knowledge-base folders", "err", err)
+			}
 		},
 		OnShutdown: func(context.Context) {
 			events.Flush()
 			cancel()
+			app.StopWatches(kbase)
 		},
-		Bind: []any{settingsSvc, status, conversations, ingestSvc, knowledge, imports, chatwootSvc},
+		Bind: []any{settingsSvc, status, conversations, ingestSvc, knowledge, imports, kbase, chatwootSvc},
 	})
 }

@@ -23,11 +23,15 @@ const (
 	EventAPIChanged           = "api:changed"           // APIStatus
 	EventImportProgress       = "import:progress"       // ImportProgress
 	EventKBEmbedding          = "kb:embedding"          // EmbedProgress
+	EventKBProgress           = "kb:progress"           // KBProgress
+	EventKBChanged            = "kb:changed"            // no payload: reload the article list
+	EventKBWatched            = "kb:watched"            // KBSource: a watched source was re-imported
 )
 
 // EventNames lists every event, for the mirror test.
 var EventNames = []string{EventStatusChanged, EventSettingsChanged, EventConversationsChanged,
-	EventClipboardChanged, EventIngestFailed, EventAPIChanged, EventImportProgress, EventKBEmbedding}
+	EventClipboardChanged, EventIngestFailed, EventAPIChanged, EventImportProgress, EventKBEmbedding,
+	EventKBProgress, EventKBChanged, EventKBWatched}
 
 // Emitter sends named events to the frontend.
 type Emitter interface {
@@ -155,4 +159,13 @@ func (w *WailsRuntime) OpenFile(title string, patterns string) (string, error) {
 		Title:   title,
 		Filters: []runtime.FileFilter{{DisplayName: title, Pattern: patterns}},
 	})
+}
+
+// OpenDirectory asks the agent to choose a folder; "" means cancelled.
+func (w *WailsRuntime) OpenDirectory(title string) (string, error) {
+	ctx := w.wctx()
+	if ctx == nil {
+		return "", errNoWindow
+	}
+	return runtime.OpenDirectoryDialog(ctx, runtime.OpenDialogOptions{Title: title})
 }

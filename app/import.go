@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"sync"
 
 	"tandem/internal/ingest"
 	"tandem/internal/transcript"
@@ -26,9 +25,7 @@ type ImportService struct {
 	ingest *ingest.Service
 	files  FileChooser
 	events Emitter
-
-	mu     sync.Mutex
-	cancel context.CancelFunc
+	job    cancelSlot
 }
 
 func NewImportService(ctx context.Context, ing *ingest.Service, files FileChooser, events Emitter) *ImportService {
@@ -43,11 +40,8 @@ func (s *ImportService) Choose() (string, error) {
 // Import imports one file, sending progress as it goes, and returns what
 // was added and what was skipped and why.
 func (s *ImportService) Import(path string) (transcript.Report, error) {
-	ctx, cancel := context.WithCancel(s.ctx)
-	s.mu.Lock()
-	s.cancel = cancel
-	s.mu.Unlock()
-	defer cancel()
+	ctx, done := s.job.start(s.ctx)
+	defer done()
 	return transcript.ImportFile(ctx, s.ingest, path, transcript.Options{
 		Progress: func(done, total int64) {
 			s.events.Emit(EventImportProgress, ImportProgress{Path: path, Done: done, Total: total})
@@ -56,10 +50,4 @@ func (s *ImportService) Import(path string) (transcript.Report, error) {
 }
 
 // Cancel stops a running import; what was imported stays.
-func (s *ImportService) Cancel() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cancel != nil {
-		s.cancel()
-	}
-}
+func (s *ImportService) Cancel() { s.job.stop() }

@@ -9,8 +9,10 @@
 #   (and before that: a conversation posted to the app's ingest API shows up, and a
 #   reply typed into the composer reaches it, read back through the API; text copied with the
 #   clipboard watch on becomes the customer's next message; a transcript imported through the
-#   file dialog ends in a report)
-#   5. the demo in Simplified Chinese, status bar healthy.
+#   file dialog ends in a report; Ctrl+K opens the knowledge base, a CSV imported through the
+#   file dialog and then watched follows a change to the file, and an article deleted after
+#   the confirmation is gone from the database, all read back with `tandem kb list`)
+#   5. the demo in Simplified Chinese, status bar healthy, and its knowledge base (Ctrl+K).
 # Screenshots: test-output/desktop/*.png. Fails if the window never appears.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -30,7 +32,7 @@ cleanup() {
   [ -n "${ollama_pid:-}" ] && kill -- "-$ollama_pid" 2>/dev/null
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$WORK"
+  rm -rf "$WORK" ${KBDIR:+"$KBDIR"}
 }
 trap cleanup EXIT
 
@@ -70,6 +72,8 @@ pixels() {
 
 # brightness FILE: mean grey level, 0..1; the dialog's backdrop darkens the window.
 brightness() { convert "$1" -colorspace gray -format '%[fx:mean]' info:; }
+# edge_brightness FILE: the same for the window's left edge, which a wide dialog leaves to the backdrop.
+edge_brightness() { convert "$1" -crop 80x600+0+100 +repage -colorspace gray -format '%[fx:mean]' info:; }
 
 win=
 shot() { import -window "$win" "$OUT/$1.png"; }
@@ -121,6 +125,17 @@ in_db() {
     sleep 0.5
   done
   return 1
+}
+
+# kb_has PATTERN [SECONDS]: a line of `tandem kb list` for the English database matches PATTERN
+# within SECONDS (default 3).
+kb_has() {
+  local end=$(($(date +%s) + ${2:-3}))
+  while :; do
+    go run ./cmd/tandem kb list --db "$WORK/en.db" >"$WORK/kb.txt" 2>&1 && grep -q "$1" "$WORK/kb.txt" && return 0
+    [ "$(date +%s)" -lt "$end" ] || return 1
+    sleep 0.3
+  done
 }
 
 run_app() { # run_app LANG
@@ -208,6 +223,60 @@ xdotool type --delay 5 "Your parcel is on its way."
 sleep 0.5
 shot en-chatwoot                                       # the composer offers Send to Chatwoot / Private note
 
+log "the knowledge base: Ctrl+K, a CSV imported through the file dialog and watched, an article deleted"
+# Not under $WORK: GTK's file dialog reads the files of every folder on the typed path, and a
+# process that opens and closes a SQLite file loses its locks on it (POSIX), after which the
+# `tandem kb list` beside it may take the running app's WAL for its own and remove it.
+KBDIR="$(mktemp -d)"
+mkdir -p "$KBDIR/kb"
+printf '%s\n' 'id,title,body,tags,lang' \
+  'faq/gift-cards,Gift cards,Gift cards never expire and can be used for any order.,gift,en' \
+  'faq/invoices,Invoices,We email a PDF invoice when your order ships.,invoice,en' >"$KBDIR/kb/faq.csv"
+before=$(edge_brightness "$OUT/en-chatwoot.png")
+xdotool mousemove --window "$win" 600 500 click 1 key --clearmodifiers ctrl+k
+sleep 1
+shot en-kb                                             # the demo's six articles
+after=$(edge_brightness "$OUT/en-kb.png")
+awk -v a="$after" -v b="$before" 'BEGIN { exit !(a < b - 0.1) }' ||
+  die "Ctrl+K did not open the knowledge base (brightness $before -> $after; see $OUT/en-kb.png)"
+kb_has "^6 articles$" || die "the demo knowledge base is not six articles: $(cat "$WORK/kb.txt")"
+xdotool mousemove --window "$win" 1110 113 click 1     # "Import file…"
+dialog=$(timeout 20 xdotool search --sync --onlyvisible --name '^Knowledge-base file$' | head -1) || die "no KB file dialog"
+sleep 1
+xdotool windowfocus --sync "$dialog" 2>/dev/null || true
+xdotool key --window "$dialog" ctrl+l
+sleep 0.3
+xdotool type --window "$dialog" --delay 5 "$KBDIR/kb/faq.csv"
+sleep 0.3
+xdotool key --window "$dialog" Return
+for _ in $(seq 50); do xdotool search --onlyvisible --name '^Knowledge-base file$' >/dev/null || break; sleep 0.2; done
+kb_has "^faq/invoices	Invoices	en	$KBDIR/kb/faq.csv$" 10 || die "the imported CSV is not in the knowledge base: $(cat "$WORK/kb.txt")"
+sleep 0.5
+shot en-kb-import                                      # the report: 2 added
+xdotool mousemove --window "$win" 121 706 click 1      # "Watch" on the faq.csv source (first by path)
+sleep 2                                                # the watch's first import
+printf '%s\n' 'faq/warranty,Warranty,Two years on all electronics.,warranty,en' >>"$KBDIR/kb/faq.csv"
+xdotool mousemove --window "$win" 700 30               # off the checkbox: no tooltip in the shot
+kb_has "^faq/warranty	Warranty	en	" 15 || { shot en-kb-watched; die "the watched CSV's new article did not reach the knowledge base (see $OUT/en-kb-watched.png): $(cat "$WORK/kb.txt")"; }
+sleep 1
+shot en-kb-watched                                     # "Re-imported …: 1 added"
+xdotool mousemove --window "$win" 180 425 click 1      # "Returns and refunds", sixth by title
+sleep 0.7
+xdotool mousemove --window "$win" 1110 630 click 1     # "Delete…"
+sleep 0.7
+shot en-kb-confirm
+kb_has "^demo/returns-refunds	" || die "the article was deleted before the agent confirmed"
+xdotool mousemove --window "$win" 1107 621 click 1     # "Delete" in the question
+sleep 1
+shot en-kb-deleted
+kb_has "^8 articles$" 5 || die "after the delete the knowledge base is not 8 articles: $(cat "$WORK/kb.txt")"
+! grep -q "^demo/returns-refunds	" "$WORK/kb.txt" || die "the deleted article is still in the database"
+xdotool key --clearmodifiers Escape
+sleep 0.7
+shot en-kb-closed
+after=$(edge_brightness "$OUT/en-kb-closed.png")
+awk -v a="$after" -v b="$before" 'BEGIN { exit !(a > b - 0.05) }' || die "Esc did not close the knowledge base (see $OUT/en-kb-closed.png)"
+
 log "stopping Ollama"
 { kill -9 -- "-$ollama_pid" && wait "$ollama_pid"; } 2>/dev/null || true
 took=$(until_shot en-ollama-down "$ERROR_BG" 10) || die "the window never said Ollama is down (see $OUT/en-ollama-down.png)"
@@ -227,10 +296,21 @@ after=$(brightness "$OUT/en-settings.png")
 awk -v a="$after" -v b="$before" 'BEGIN { exit !(a < b - 0.1) }' ||
   die "Ctrl+, did not open the Settings dialog (brightness $before -> $after; see $OUT/en-settings.png)"
 kill "$app_pid"
+wait "$app_pid" 2>/dev/null || true                 # its window gone before the next one is looked for
 
 log "Chinese window"
 run_app zh zh-CN
 until_shot zh "$OK_DOT" 20 >/dev/null || die "status bar never turned healthy in Chinese (see $OUT/zh.png)"
+before=$(edge_brightness "$OUT/zh.png")
+xdotool mousemove --window "$win" 600 500 click 1 key --clearmodifiers ctrl+k
+sleep 1
+shot zh-kb
+after=$(edge_brightness "$OUT/zh-kb.png")
+awk -v a="$after" -v b="$before" 'BEGIN { exit !(a < b - 0.1) }' ||
+  die "Ctrl+K did not open the knowledge base in Chinese (see $OUT/zh-kb.png)"
+xdotool mousemove --window "$win" 180 335 click 1      # "退换货政策", last by title
+sleep 0.7
+shot zh-kb-article
 
 log "screenshots in $OUT"
-echo "desktop-smoke: 10 passed, 0 failed"
+echo "desktop-smoke: 12 passed, 0 failed"

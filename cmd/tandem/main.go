@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"os/signal"
@@ -36,9 +37,13 @@ Usage:
                                             change settings (keys: ollamaHost, chatModel,
                                             embedModel, agentLang, uiLang)
   tandem conversations [--db FILE] [--json]  list conversations: source, id, title, messages
-  tandem kb import [--db FILE] [--json] PATH
+  tandem kb import [--db FILE] [--json] [--watch] PATH
                                             import or re-import a knowledge base: a folder of
-                                            .md/.html/.txt, or a .csv/.jsonl file
+                                            .md/.html/.txt, or a .csv/.jsonl file; --watch
+                                            keeps following it, a report per re-import
+  tandem kb list [--db FILE] [--json] [QUERY]
+                                            list the knowledge base (or the articles matching
+                                            QUERY): id, title, language, source
   tandem serve    [--db FILE] [--addr 127.0.0.1:PORT] [--token T]
                                             run the local ingest API without a window (and
                                             Chatwoot's webhook or polling, as in Settings)
@@ -107,7 +112,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if len(args) > 1 && args[1] == "import" {
 			return cmdKBImport(ctx, args[2:], out)
 		}
-		return errUsage{"kb needs a subcommand: import"}
+		if len(args) > 1 && args[1] == "list" {
+			return cmdKBList(ctx, args[2:], out)
+		}
+		return errUsage{"kb needs a subcommand: import or list"}
 	case "bench":
 		return cmdBench(ctx, args[1:], out)
 	case "eval":
@@ -327,6 +335,7 @@ func cmdServe(ctx context.Context, args []string, out io.Writer) error {
 
 func cmdKBImport(ctx context.Context, args []string, out io.Writer) error {
 	f := newFlags("kb import", out)
+	watch := f.fs.Bool("watch", false, "keep following PATH, re-importing it on change")
 	st, err := f.open(ctx, args)
 	if err != nil {
 		return err
@@ -340,11 +349,47 @@ func cmdKBImport(ctx context.Context, args []string, out io.Writer) error {
 			fmt.Fprintf(os.Stderr, "\rindexing %d/%d", done, total)
 		}
 	}
+	if *watch {
+		// Until interrupted: the first import at once, then one per change.
+		w := &kb.Watcher{Store: st, Progress: progress, Report: func(rep kb.Report, err error) {
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "\ntandem: %v\n", err)
+				return
+			}
+			printKBReport(out, *f.asJSON, rep)
+		}}
+		return w.Watch(ctx, f.fs.Arg(0))
+	}
 	rep, err := kb.Import(ctx, st, f.fs.Arg(0), progress)
 	if err != nil {
 		return err
 	}
+	return printKBReport(out, *f.asJSON, rep)
+}
+
+func cmdKBList(ctx context.Context, args []string, out io.Writer) error {
+	f := newFlags("kb list", out)
+	st, err := f.open(ctx, args)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, total, err := st.ArticleList(ctx, strings.Join(f.fs.Args(), " "), math.MaxInt32)
+	if err != nil {
+		return err
+	}
 	if *f.asJSON {
+		return printJSON(out, list)
+	}
+	for _, a := range list {
+		fmt.Fprintf(out, "%s\t%s\t%s\t%s\n", a.Key, a.Title, a.Lang, a.Source)
+	}
+	fmt.Fprintf(out, "%d articles\n", total)
+	return nil
+}
+
+func printKBReport(out io.Writer, asJSON bool, rep kb.Report) error {
+	if asJSON {
 		return printJSON(out, rep)
 	}
 	fmt.Fprintf(os.Stderr, "\n")

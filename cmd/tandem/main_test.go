@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"tandem/internal/ollamatest"
 )
@@ -37,6 +40,8 @@ func TestCommands(t *testing.T) {
 		{args: []string{"kb", "import", "--db", db, "../../internal/kb/testdata/shop"}, want: "9 added, 0 updated, 0 unchanged, 0 removed, 10 skipped"},
 		{args: []string{"kb", "import", "--db", db, "../../internal/kb/testdata/shop"}, want: "0 added, 0 updated, 9 unchanged"},
 		{args: []string{"kb", "import", "--db", db}, wantErr: "one PATH"},
+		{args: []string{"kb", "list", "--db", db}, want: "\n9 articles\n"},
+		{args: []string{"kb", "list", "--db", db, "no-such-words"}, want: "0 articles\n"},
 		{args: []string{"serve", "--db", db, "--addr", "0.0.0.0:8765"}, wantErr: "loopback"},
 		{args: []string{"settings", "set", "--db", db, "ollamaHost=127.0.0.1:1"}, want: "saved"},
 		{args: []string{"status", "--db", db}, want: "state:   unreachable", wantErr: "not reachable at 127.0.0.1:1"},
@@ -79,5 +84,54 @@ func TestStatusAgainstRealServer(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `"state": "ok"`) {
 		t.Fatalf("status output %s", out.String())
+	}
+}
+
+// syncBuffer is written by the watch's goroutine and read by the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestKBImportWatch(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.md"), []byte("# Alpha\nfirst"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"kb", "import", "--watch", "--db", filepath.Join(t.TempDir(), "t.db"), dir}, out)
+	}()
+	await := func(want string) {
+		t.Helper()
+		for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+			if strings.Contains(out.String(), want) {
+				return
+			}
+		}
+		t.Fatalf("no %q in:\n%s", want, out.String())
+	}
+	await(dir + ": 1 added, 0 updated, 0 unchanged, 0 removed, 0 skipped")
+	if err := os.WriteFile(filepath.Join(dir, "b.md"), []byte("# Bravo\nsecond"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	await(dir + ": 1 added, 0 updated, 1 unchanged, 0 removed, 0 skipped")
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("interrupted watch returned %v", err)
 	}
 }

@@ -47,6 +47,9 @@ type Skipped struct {
 	Reason string `json:"reason"`
 }
 
+// fileExts are the file types a folder import reads.
+var fileExts = []string{".md", ".markdown", ".html", ".htm", ".txt", ".csv", ".jsonl"}
+
 // MaxArticleBytes bounds one article's text.
 const MaxArticleBytes = 1 << 20
 
@@ -137,7 +140,7 @@ func (r *reader) file(root, p string) error {
 	}
 	rel = filepath.ToSlash(rel)
 	ext := strings.ToLower(filepath.Ext(p))
-	if !slices.Contains([]string{".md", ".markdown", ".html", ".htm", ".txt", ".csv", ".jsonl"}, ext) {
+	if !slices.Contains(fileExts, ext) {
 		r.skip(rel, "not a knowledge-base format (.md, .html, .txt, .csv, .jsonl)")
 		return nil
 	}

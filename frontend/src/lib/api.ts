@@ -6,9 +6,12 @@ import * as ConversationService from '../../wailsjs/go/app/ConversationService';
 import * as IngestService from '../../wailsjs/go/app/IngestService';
 import * as KnowledgeService from '../../wailsjs/go/app/KnowledgeService';
 import * as ImportService from '../../wailsjs/go/app/ImportService';
+import * as KBService from '../../wailsjs/go/app/KBService';
 import * as ChatwootService from '../../wailsjs/go/app/ChatwootService';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
-import type { APIStatus, Conversation, Found, ImportReport, Message, Settings, SimilarConversation, Status } from './types';
+import type {
+  APIStatus, Article, ArticlePage, Conversation, Found, ImportReport, KBReport, KBSource, Message, Settings, SimilarConversation, Status,
+} from './types';
 import type { EventName } from './events';
 
 export const api = {
@@ -42,6 +45,16 @@ export const api = {
   chooseTranscript: (): Promise<string> => ImportService.Choose(),
   importTranscript: (path: string): Promise<ImportReport> => ImportService.Import(path) as Promise<ImportReport>,
   cancelImport: (): Promise<void> => ImportService.Cancel(),
+
+  kbList: (query: string): Promise<ArticlePage> => KBService.List(query) as Promise<ArticlePage>,
+  kbArticle: (key: string): Promise<Article> => KBService.Article(key) as Promise<Article>,
+  kbDelete: (key: string): Promise<void> => KBService.Delete(key),
+  kbChooseFolder: (): Promise<string> => KBService.ChooseFolder(),
+  kbChooseFile: (): Promise<string> => KBService.ChooseFile(),
+  kbImport: (path: string, watch: boolean): Promise<KBReport> => KBService.Import(path, watch) as Promise<KBReport>,
+  kbCancel: (): Promise<void> => KBService.Cancel(),
+  kbSources: (): Promise<KBSource[]> => KBService.Sources() as Promise<KBSource[]>,
+  kbSetWatch: (path: string, on: boolean): Promise<void> => KBService.SetWatch(path, on),
 
   sendToChatwoot: (conversationId: number, text: string, isPrivate: boolean): Promise<void> =>
     ChatwootService.Send(conversationId, text, isPrivate),

@@ -9,6 +9,9 @@ export const Events = {
   apiChanged: 'api:changed',
   importProgress: 'import:progress',
   kbEmbedding: 'kb:embedding',
+  kbProgress: 'kb:progress',
+  kbChanged: 'kb:changed',
+  kbWatched: 'kb:watched',
 } as const;
 
 export type EventName = (typeof Events)[keyof typeof Events];

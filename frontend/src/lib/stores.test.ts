@@ -3,6 +3,10 @@ import { get } from 'svelte/store';
 
 // The api layer is the only seam to Go; fake it here.
 const handlers = new Map<string, (d: unknown) => void>();
+// A knowledge base in memory, behind the kb* calls.
+const article = (key: string, title: string) => ({ id: 0, key, title, body: '', tags: '', lang: 'en', url: '', source: '/kb', updatedAt: '' });
+let kbFake = [article('returns', 'Returns'), article('shipping', 'Shipping')];
+let watched: string[] = [];
 vi.mock('./api', () => ({
   api: {
     settings: vi.fn(async () => ({ ollamaHost: 'h:1', chatModel: 'm', embedModel: '', agentLang: 'en', uiLang: 'en' })),
@@ -30,6 +34,32 @@ vi.mock('./api', () => ({
       return { conversations: 2, messages: 3, duplicates: 0, skipped: [{ line: 5, reason: 'empty text' }] };
     }),
     recheck: vi.fn(async () => {}),
+    kbList: vi.fn(async (q: string) => {
+      const list = kbFake.filter((a) => a.title.toLowerCase().includes(q.toLowerCase()));
+      return { articles: list, total: list.length };
+    }),
+    kbArticle: vi.fn(async (key: string) => ({ ...kbFake.find((a) => a.key === key)!, body: `text of ${key}` })),
+    kbDelete: vi.fn(async (key: string) => {
+      kbFake = kbFake.filter((a) => a.key !== key);
+    }),
+    kbChooseFolder: vi.fn(async () => '/home/agent/help-center'),
+    kbChooseFile: vi.fn(async () => ''),
+    kbImport: vi.fn(async (path: string, watch: boolean) => {
+      expect(get(stores.kbImportState)?.total).toBe(0); // reading: no total yet
+      handlers.get('kb:progress')!({ path, done: 1, total: 2 });
+      expect(get(stores.kbImportState)?.done).toBe(1);
+      kbFake = [...kbFake, article('faq', 'FAQ')];
+      if (watch) watched = [path];
+      return { source: path, added: ['faq'], updated: [], unchanged: 2, removed: [], skipped: [{ where: 'bad.csv:3', reason: 'no id' }] };
+    }),
+    kbCancel: vi.fn(async () => {}),
+    kbSources: vi.fn(async () => [
+      { path: '/kb', articles: kbFake.length, watched: watched.includes('/kb'), last: null, error: '', at: '' },
+      ...watched.filter((w) => w !== '/kb').map((w) => ({ path: w, articles: 1, watched: true, last: null, error: '', at: '' })),
+    ]),
+    kbSetWatch: vi.fn(async (path: string, on: boolean) => {
+      watched = on ? [...watched, path] : watched.filter((w) => w !== path);
+    }),
     on: (name: string, fn: (d: unknown) => void) => {
       handlers.set(name, fn);
       return () => handlers.delete(name);
@@ -107,6 +137,57 @@ describe('stores', () => {
     expect(st.done).toBe(st.total);
     stores.closeImport();
     expect(get(stores.importState)).toBeNull();
+    off();
+  });
+
+  it('manages the knowledge base: list, search, open, delete, import, watch', async () => {
+    const off = await stores.init();
+    const { api } = await import('./api');
+    await stores.openKB();
+    expect(get(stores.kbOpen)).toBe(true);
+    expect(get(stores.kbArticles)?.articles.map((a) => a.key)).toEqual(['returns', 'shipping']);
+    expect(get(stores.kbSources)[0].articles).toBe(2);
+
+    await stores.searchKB('ship');
+    expect(get(stores.kbArticles)?.articles.map((a) => a.key)).toEqual(['shipping']);
+    await stores.searchKB('');
+
+    await stores.openArticle('returns');
+    expect(get(stores.kbArticle)?.body).toBe('text of returns');
+    vi.mocked(api.knowledge).mockClear();
+    await stores.deleteArticle('returns');
+    expect(api.kbDelete).toHaveBeenCalledWith('returns');
+    expect(get(stores.kbArticle)).toBeNull();
+    expect(get(stores.kbArticles)?.total).toBe(1);
+    expect(api.knowledge).toHaveBeenCalled(); // the open conversation's articles follow
+
+    await stores.importKB('folder', true);
+    expect(api.kbImport).toHaveBeenCalledWith('/home/agent/help-center', true);
+    const st = get(stores.kbImportState)!;
+    expect(st.report?.added).toEqual(['faq']);
+    expect(st.done).toBe(st.total);
+    expect(get(stores.kbArticles)?.total).toBe(2);
+    expect(get(stores.kbSources).find((s) => s.path === '/home/agent/help-center')?.watched).toBe(true);
+    stores.closeKBReport();
+    expect(get(stores.kbImportState)).toBeNull();
+
+    await stores.importKB('file', false); // cancelled in the file dialog
+    expect(get(stores.kbImportState)).toBeNull();
+
+    await stores.setWatch('/kb', true);
+    expect(get(stores.kbSources)[0].watched).toBe(true);
+
+    // A watched folder re-imported by itself: the view reloads.
+    kbFake = [...kbFake, article('new', 'New')];
+    handlers.get(Events.kbChanged)!(undefined);
+    await vi.waitFor(() => expect(get(stores.kbArticles)?.total).toBe(3));
+
+    vi.mocked(api.kbDelete).mockRejectedValueOnce('article gone does not exist');
+    await stores.deleteArticle('gone');
+    expect(get(stores.kbError)).toBe('article gone does not exist');
+
+    stores.closeKB();
+    expect(get(stores.kbOpen)).toBe(false);
     off();
   });
 

@@ -1,11 +1,12 @@
 // App state, fed by the api layer and by events from Go. Components read
 // these stores and call the actions below; they never call the api directly.
-import { get, writable } from 'svelte/store';
+import { get, writable, type Writable } from 'svelte/store';
 import { api } from './api';
 import { Events } from './events';
 import { uiLang } from './i18n';
 import type {
-  APIStatus, Conversation, EmbedProgress, ImportProgress, ImportReport, KnowledgeHit, Message, Settings, SimilarConversation, Status, UILang,
+  APIStatus, Article, ArticlePage, Conversation, EmbedProgress, ImportProgress, ImportReport, KBProgress, KBReport, KBSource, KnowledgeHit,
+  Message, Settings, SimilarConversation, Status, UILang,
 } from './types';
 
 export const settings = writable<Settings | null>(null);
@@ -28,14 +29,16 @@ export const similar = writable<SimilarConversation[] | null>(null);
 export const embedding = writable<EmbedProgress | null>(null);
 export const clipboardWatch = writable(false);
 export const apiStatus = writable<APIStatus>({ listening: false, url: '', error: '' });
-/** The transcript import under way or just finished; null when there is none to show. */
-export const importState = writable<{
+/** An import under way (report and error empty) or just finished. */
+export interface ImportRun<R> {
   path: string;
   done: number;
   total: number;
-  report: ImportReport | null;
+  report: R | null;
   error: string;
-} | null>(null);
+}
+/** The transcript import under way or just finished; null when there is none to show. */
+export const importState = writable<ImportRun<ImportReport> | null>(null);
 /** A passing message for the agent, e.g. a clipboard text that could not be added. */
 export const notice = writable('');
 
@@ -84,9 +87,10 @@ export async function init(): Promise<() => void> {
     api.on<APIStatus>(Events.apiChanged, (s) => apiStatus.set(s)),
     api.on<string>(Events.ingestFailed, (e) => notice.set(e)),
     api.on<EmbedProgress>(Events.kbEmbedding, (p) => embedding.set(p.over && !p.error ? null : p)),
-    api.on<ImportProgress>(Events.importProgress, (p) =>
-      importState.update((s) => (s && !s.report ? { ...s, done: p.done, total: p.total } : s)),
-    ),
+    api.on<ImportProgress>(Events.importProgress, progressInto(importState)),
+    api.on<KBProgress>(Events.kbProgress, progressInto(kbImportState)),
+    api.on<void>(Events.kbChanged, () => void kbChanged().catch(fail)),
+    api.on<KBSource>(Events.kbWatched, () => void loadSources().catch(fail)),
   ];
   try {
     const [s, st, clip, apiSt] = await Promise.all([api.settings(), api.status(), api.clipboardWatch(), api.apiStatus()]);
@@ -164,18 +168,30 @@ export async function toggleClipboardWatch() {
 
 export const copyText = (text: string) => api.copy(text);
 
+/** Runs one import into state: progress comes by event (progressInto), then the report or the error. */
+async function runImport<R>(state: Writable<ImportRun<R> | null>, path: string, work: () => Promise<R>): Promise<R | null> {
+  state.set({ path, done: 0, total: 0, report: null, error: '' });
+  try {
+    const report = await work();
+    state.update((s) => s && { ...s, done: s.total, report });
+    return report;
+  } catch (e) {
+    state.update((s) => s && { ...s, error: String(e) });
+    return null;
+  }
+}
+
+/** Applies progress events to the import under way in state. */
+function progressInto<R>(state: Writable<ImportRun<R> | null>) {
+  return (p: { done: number; total: number }) =>
+    state.update((s) => (s && !s.report && !s.error ? { ...s, done: p.done, total: p.total } : s));
+}
+
 /** Asks for a transcript file and imports it, with progress and a report. */
 export async function importTranscript() {
   const path = await api.chooseTranscript();
   if (!path) return;
-  importState.set({ path, done: 0, total: 0, report: null, error: '' });
-  try {
-    const report = await api.importTranscript(path);
-    importState.update((s) => s && { ...s, done: s.total, report });
-    await loadConversations();
-  } catch (e) {
-    importState.update((s) => s && { ...s, error: String(e) });
-  }
+  if (await runImport(importState, path, () => api.importTranscript(path))) await loadConversations();
 }
 
 export const cancelImport = () => api.cancelImport();
@@ -187,4 +203,100 @@ export async function sendToChatwoot(text: string, isPrivate: boolean) {
   if (id === null) throw new Error('no conversation is open');
   await api.sendToChatwoot(id, text, isPrivate);
   await loadConversations();
+}
+
+// The knowledge-base view.
+
+export const kbOpen = writable(false);
+export const kbQuery = writable('');
+/** The articles matching kbQuery, without their text; null while loading. */
+export const kbArticles = writable<ArticlePage | null>(null);
+/** The article opened in the view, with its text. */
+export const kbArticle = writable<Article | null>(null);
+export const kbSources = writable<KBSource[]>([]);
+/** The knowledge-base import under way or just finished. */
+export const kbImportState = writable<ImportRun<KBReport> | null>(null);
+export const kbError = writable('');
+
+let kbSeq = 0;
+
+async function loadArticles() {
+  const seq = ++kbSeq;
+  const page = await api.kbList(get(kbQuery));
+  if (seq === kbSeq) kbArticles.set(page); // a later query's answer wins
+}
+
+async function loadSources() {
+  kbSources.set(await api.kbSources());
+}
+
+/** The knowledge base changed: reload the view if open, and the open conversation's articles. */
+async function kbChanged() {
+  if (get(kbOpen)) await Promise.all([loadArticles(), loadSources()]);
+  const open = get(kbArticle);
+  if (open && !(get(kbArticles)?.articles ?? []).some((a) => a.key === open.key)) kbArticle.set(null);
+  const sel = get(selectedId);
+  if (sel !== null) await loadKnowledge(sel);
+}
+
+async function kbTry(work: () => Promise<void>) {
+  kbError.set('');
+  try {
+    await work();
+  } catch (e) {
+    kbError.set(String(e));
+  }
+}
+
+export async function openKB() {
+  kbOpen.set(true);
+  kbArticles.set(null);
+  await kbTry(() => Promise.all([loadArticles(), loadSources()]).then(() => {}));
+}
+
+export function closeKB() {
+  kbOpen.set(false);
+  kbArticle.set(null);
+  kbError.set('');
+}
+
+export async function searchKB(query: string) {
+  kbQuery.set(query);
+  await kbTry(loadArticles);
+}
+
+export async function openArticle(key: string) {
+  await kbTry(async () => kbArticle.set(await api.kbArticle(key)));
+}
+
+export const closeArticle = () => kbArticle.set(null);
+
+/** Deletes one article; the view asks the agent first. */
+export async function deleteArticle(key: string) {
+  await kbTry(async () => {
+    await api.kbDelete(key);
+    if (get(kbArticle)?.key === key) kbArticle.set(null);
+    await kbChanged();
+  });
+}
+
+/** Asks for a folder or a file of articles and imports it, with progress and a report. */
+export async function importKB(kind: 'folder' | 'file', watch: boolean) {
+  await kbTry(async () => {
+    const path = kind === 'folder' ? await api.kbChooseFolder() : await api.kbChooseFile();
+    if (!path) return;
+    await runImport(kbImportState, path, () => api.kbImport(path, watch));
+    await kbChanged();
+  });
+}
+
+export const cancelKBImport = () => api.kbCancel();
+export const closeKBReport = () => kbImportState.set(null);
+
+/** Starts or stops following an imported folder. */
+export async function setWatch(path: string, on: boolean) {
+  await kbTry(async () => {
+    await api.kbSetWatch(path, on);
+    await loadSources();
+  });
 }

@@ -101,3 +101,47 @@ export interface ImportProgress {
   done: number;
   total: number;
 }
+
+/** A knowledge-base article; body is "" in lists and the full text when opened. */
+export interface Article {
+  id: number;
+  key: string;
+  title: string;
+  body: string;
+  tags: string;
+  lang: string;
+  url: string;
+  source: string;
+  updatedAt: string;
+}
+
+export interface ArticlePage {
+  articles: Article[];
+  total: number;
+}
+
+/** What a knowledge-base import did. */
+export interface KBReport {
+  source: string;
+  added: string[];
+  updated: string[];
+  unchanged: number;
+  removed: string[];
+  skipped: { where: string; reason: string }[] | null;
+}
+
+/** Where articles came from, and whether Tandem follows it. */
+export interface KBSource {
+  path: string;
+  articles: number;
+  watched: boolean;
+  last: KBReport | null;
+  error: string;
+  at: string;
+}
+
+export interface KBProgress {
+  path: string;
+  done: number;
+  total: number;
+}

@@ -16,6 +16,79 @@ export namespace app {
 	        this.error = source["error"];
 	    }
 	}
+	export class ArticlePage {
+	    articles: tandem.Article[];
+	    total: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ArticlePage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.articles = this.convertValues(source["articles"], tandem.Article);
+	        this.total = source["total"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class KBSource {
+	    path: string;
+	    articles: number;
+	    watched: boolean;
+	    last?: kb.Report;
+	    error: string;
+	    // Go type: time
+	    at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new KBSource(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.articles = source["articles"];
+	        this.watched = source["watched"];
+	        this.last = this.convertValues(source["last"], kb.Report);
+	        this.error = source["error"];
+	        this.at = this.convertValues(source["at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 
@@ -85,6 +158,60 @@ export namespace kb {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.hits = this.convertValues(source["hits"], tandem.KnowledgeHit);
 	        this.semanticError = source["semanticError"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Skipped {
+	    where: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Skipped(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.where = source["where"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class Report {
+	    source: string;
+	    added: string[];
+	    updated: string[];
+	    unchanged: number;
+	    removed: string[];
+	    skipped: Skipped[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Report(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.source = source["source"];
+	        this.added = source["added"];
+	        this.updated = source["updated"];
+	        this.unchanged = source["unchanged"];
+	        this.removed = source["removed"];
+	        this.skipped = this.convertValues(source["skipped"], Skipped);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

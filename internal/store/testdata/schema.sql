@@ -92,6 +92,11 @@ CREATE TABLE kb_stats (
     common_passages INTEGER NOT NULL DEFAULT 0 -- passages when kb_common_terms was made; 0: never
 ) STRICT;
 
+CREATE TABLE kb_watched (
+    path       TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE messages (
     id              INTEGER PRIMARY KEY,
     conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
