@@ -24,6 +24,7 @@ import (
 	"tandem/internal/httpapi"
 	"tandem/internal/ingest"
 	"tandem/internal/kb"
+	"tandem/internal/llm"
 	"tandem/internal/store"
 	"tandem/internal/tandem"
 )
@@ -357,6 +358,7 @@ func cmdKBImport(ctx context.Context, args []string, out io.Writer) error {
 				return
 			}
 			printKBReport(out, *f.asJSON, rep)
+			embedKB(ctx, st)
 		}}
 		return w.Watch(ctx, f.fs.Arg(0))
 	}
@@ -364,7 +366,32 @@ func cmdKBImport(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return printKBReport(out, *f.asJSON, rep)
+	if err := printKBReport(out, *f.asJSON, rep); err != nil {
+		return err
+	}
+	embedKB(ctx, st)
+	return nil
+}
+
+// embedKB computes the embeddings the knowledge base lacks for the embedding
+// model in Settings, if one is set. The import stands either way: without
+// Ollama, the app computes them once it can reach it.
+func embedKB(ctx context.Context, st *store.Store) {
+	set, err := st.Settings(ctx, tandem.DefaultSettings(os.Getenv))
+	if err != nil || set.EmbedModel == "" {
+		return
+	}
+	c, err := llm.New(set.OllamaHost)
+	if err == nil {
+		_, err = kb.EmbedPassages(ctx, st, c, set.EmbedModel, func(done, total int) {
+			fmt.Fprintf(os.Stderr, "\rembedding with %s %d/%d", set.EmbedModel, done, total)
+		})
+		fmt.Fprintln(os.Stderr)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "tandem: the articles are imported, but not embedded for search by meaning: %v\n"+
+			"  (the app embeds them once it reaches Ollama; or run this import again)\n", err)
+	}
 }
 
 func cmdKBList(ctx context.Context, args []string, out io.Writer) error {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"tandem/internal/ollamatest"
+	"tandem/internal/store"
 )
 
 func TestCommands(t *testing.T) {
@@ -84,6 +85,39 @@ func TestStatusAgainstRealServer(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `"state": "ok"`) {
 		t.Fatalf("status output %s", out.String())
+	}
+}
+
+// With an embedding model in Settings, kb import also embeds the passages;
+// with Ollama gone it still imports and says what is missing.
+func TestKBImportEmbeds(t *testing.T) {
+	srv := ollamatest.Start(t)
+	db := filepath.Join(t.TempDir(), "t.db")
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"settings", "set", "--db", db, "ollamaHost=" + srv.Host, "embedModel=" + ollamatest.Model}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"kb", "import", "--db", db, "../../internal/kb/testdata/shop"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if left, n, err := st.PassagesWithoutEmbedding(ctx, ollamatest.Model, 1); err != nil || n != 0 || len(left) != 0 {
+		t.Fatalf("%d passages left without an embedding (%v)", n, err)
+	}
+	if err := run(ctx, []string{"settings", "set", "--db", db, "ollamaHost=127.0.0.1:1", "embedModel=other"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"kb", "import", "--db", db, "../../internal/kb/testdata/shop"}, &out); err != nil {
+		t.Fatalf("import without Ollama: %v", err)
+	}
+	if !strings.Contains(out.String(), "9 unchanged") {
+		t.Fatalf("output %q", out.String())
 	}
 }
 
