@@ -2,7 +2,8 @@
 # Desktop smoke test: runs the built app (build/bin/tandem) in a real window
 # under Xvfb against a temporary database and a real Ollama server, and
 # checks what the window shows by the colours of its status bar:
-#   1. the window appears, with the demo, status bar healthy (green dot);
+#   1. the window appears, with the demo, status bar healthy (green dot), and the Knowledge panel
+#      shows highlighted passages and a "solved before" answer for the Chinese and English demo;
 #   2. Ollama is killed: the status bar turns into the error message;
 #   3. Ollama is started again: the error clears by itself;
 #   4. Ctrl+, opens the Settings dialog;
@@ -12,7 +13,7 @@
 #   file dialog ends in a report; Ctrl+K opens the knowledge base, a CSV imported through the
 #   file dialog and then watched follows a change to the file, and an article deleted after
 #   the confirmation is gone from the database, all read back with `tandem kb list`)
-#   5. the demo in Simplified Chinese, status bar healthy, and its knowledge base (Ctrl+K).
+#   5. the demo in Simplified Chinese, status bar healthy, its Knowledge panel, and its knowledge base (Ctrl+K).
 # Screenshots: test-output/desktop/*.png. Fails if the window never appears.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -68,6 +69,28 @@ pixels() {
   h=$(identify -format %h "$2")
   convert "$2" -crop "x20+0+$((h - 22))" +repage -fill black +opaque "$1" -fill white -opaque "$1" \
     -format '%[fx:round(mean*w*h)]' info:
+}
+
+# panel_pixels COLOUR FILE: how many pixels of exactly COLOUR the suggestion panel (the window's
+# right 370 columns) has: highlighted words are #FFF0B3, a "solved before" answer stands on #EEF6F0.
+panel_pixels() {
+  local w
+  w=$(identify -format %w "$2")
+  convert "$2" -crop "370x700+$((w - 370))+50" +repage -fill black +opaque "$1" -fill white -opaque "$1" \
+    -format '%[fx:round(mean*w*h)]' info:
+}
+HIGHLIGHT='#FFF0B3'
+ANSWER='#EEF6F0'
+
+# knowledge_shown NAME: screenshots until the panel shows highlighted words and a "solved before"
+# answer (both, for the demo's open conversations), for at most 5 s.
+knowledge_shown() {
+  for _ in $(seq 25); do
+    shot "$1"
+    [ "$(panel_pixels "$HIGHLIGHT" "$OUT/$1.png")" -gt 50 ] && [ "$(panel_pixels "$ANSWER" "$OUT/$1.png")" -gt 500 ] && return 0
+    sleep 0.2
+  done
+  return 1
 }
 
 # brightness FILE: mean grey level, 0..1; the dialog's backdrop darkens the window.
@@ -154,6 +177,11 @@ run_app() { # run_app LANG
 log "English window"
 run_app en en
 until_shot en "$OK_DOT" 20 >/dev/null || die "status bar never turned healthy (see $OUT/en.png)"
+
+log "the Knowledge panel: articles with highlighted passages and 'solved before', Chinese and English conversations"
+knowledge_shown en-knowledge-zh || die "no highlighted article or solved-before answer for the Chinese demo (see $OUT/en-knowledge-zh.png)"
+xdotool mousemove --window "$win" 140 235 click 1      # Emma Clarke, the English demo conversation
+knowledge_shown en-knowledge-en || die "no highlighted article or solved-before answer for the English demo (see $OUT/en-knowledge-en.png)"
 
 log "a conversation arrives through the app's ingest API"
 for _ in $(seq 50); do curl -fs "$API/v1/health" >/dev/null && break; sleep 0.1; done
@@ -301,6 +329,7 @@ wait "$app_pid" 2>/dev/null || true                 # its window gone before the
 log "Chinese window"
 run_app zh zh-CN
 until_shot zh "$OK_DOT" 20 >/dev/null || die "status bar never turned healthy in Chinese (see $OUT/zh.png)"
+knowledge_shown zh || die "no highlighted article or solved-before answer in the Chinese window (see $OUT/zh.png)"
 before=$(edge_brightness "$OUT/zh.png")
 xdotool mousemove --window "$win" 600 500 click 1 key --clearmodifiers ctrl+k
 sleep 1
@@ -313,4 +342,4 @@ sleep 0.7
 shot zh-kb-article
 
 log "screenshots in $OUT"
-echo "desktop-smoke: 12 passed, 0 failed"
+echo "desktop-smoke: 15 passed, 0 failed"

@@ -3,6 +3,8 @@ package kb
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -251,5 +253,36 @@ func TestRetrieverOllama(t *testing.T) {
 	// The tiny model's vectors are random, so only that they took part is checked.
 	if len(found.Hits) == 0 || meaning == 0 {
 		t.Fatalf("hits %v, %d by meaning", hitKeys(found.Hits), meaning)
+	}
+}
+
+// BenchmarkVectorNearest: the in-memory scan behind search by meaning, at
+// a large shop's size (100,000 passages) and a common embedding width.
+func BenchmarkVectorNearest(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("passages=%d/dim=768", n), func(b *testing.B) {
+			r := rand.New(rand.NewPCG(1, 2))
+			ids := make([]int64, n)
+			vecs := make([][]float32, n)
+			for i := range vecs {
+				ids[i] = int64(i)
+				vecs[i] = make([]float32, 768)
+				for j := range vecs[i] {
+					vecs[i][j] = r.Float32() - 0.5
+				}
+			}
+			idx, err := newVectorIndex("m", 1, ids, vecs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			q := make([]float32, 768)
+			b.ResetTimer()
+			for range b.N {
+				q[0] = r.Float32()
+				if _, err := idx.nearest(q, 80); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 
@@ -85,7 +86,8 @@ func init() {
 	for _, w := range strings.Fields(`a an and are am be been but by can could do does for from have has hello hi hey
 		how i i'm im is it its me my of on or our please so than thank thanks that the their them then there
 		this to too us was we were what when where which who why will with would you your yes no ok okay
-		just still again get got there's can't dont don't also`) {
+		just still again get got there's can't dont don't also
+		hasn haven isn aren wasn weren doesn didn don won wouldn couldn shouldn ve ll re`) {
 		filler[w] = true
 	}
 	for _, w := range Terms("你好 您好 谢谢 请问 麻烦 帮我 一下 我的 你们 我们 可以 怎么 什么 这个 那个 还是 好的 是的 收到") {
@@ -122,7 +124,9 @@ func weightedTermsBy(msgs []tandem.Message, tokens func(string) []string) ([]str
 		}
 		said := false
 		for _, t := range tokens(msgs[i].Text) {
-			if filler[t] {
+			// A lone Latin letter or digit is what is left of "it's" or
+			// "hasn't": it finds and highlights everything.
+			if filler[t] || len(t) == 1 && t[0] < utf8.RuneSelf {
 				continue
 			}
 			said = true
@@ -617,13 +621,33 @@ func matches(passage string, terms []string) []string {
 	out := []string{}
 	for _, t := range terms {
 		for _, probe := range []string{t, stem(t)} {
-			if probe != "" && strings.Contains(lower, probe) {
+			if probe != "" && containsWord(lower, probe) {
 				out = append(out, probe)
 				break
 			}
 		}
 	}
 	return out
+}
+
+// containsWord reports whether probe stands in text at the start of a word:
+// "track" is in "tracking", "race" is not in "trace". Chinese has no word
+// boundaries to respect, so a CJK probe may stand anywhere.
+func containsWord(text, probe string) bool {
+	if r, _ := utf8.DecodeRuneInString(probe); isCJK(r) {
+		return strings.Contains(text, probe)
+	}
+	for off := 0; ; {
+		i := strings.Index(text[off:], probe)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if before, _ := utf8.DecodeLastRuneInString(text[:i]); i == 0 || !(unicode.IsLetter(before) || unicode.IsDigit(before)) {
+			return true
+		}
+		off = i + 1
+	}
 }
 
 // stem strips a common English ending, for highlighting only; the index

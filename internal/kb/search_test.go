@@ -259,3 +259,25 @@ func TestSearchRecency(t *testing.T) {
 		})
 	}
 }
+
+func TestMatchesAtWordStart(t *testing.T) {
+	tests := []struct {
+		passage string
+		terms   []string
+		want    []string
+	}{
+		{"Open a trace when tracking stalls.", []string{"race", "tracking"}, []string{"tracking"}},
+		{"Orders ship in 3-5 days.", []string{"order", "ship"}, []string{"order", "ship"}},
+		{"请查询物流信息", []string{"物流", "查询"}, []string{"物流", "查询"}},
+		{"The parcel is tracked daily.", []string{"tracking"}, []string{"track"}}, // by its stem
+	}
+	for _, tt := range tests {
+		if got := matches(tt.passage, tt.terms); !slices.Equal(got, tt.want) {
+			t.Errorf("matches(%q, %q) = %q, want %q", tt.passage, tt.terms, got, tt.want)
+		}
+	}
+	// What is left of "it's" and "hasn't" is no query term.
+	if got := QueryTerms(msgs("It's late and the tracking hasn't moved")); slices.Contains(got, "s") || slices.Contains(got, "t") {
+		t.Errorf("QueryTerms kept single letters: %q", got)
+	}
+}
