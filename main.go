@@ -93,8 +93,9 @@ func run() error {
 	status := app.NewStatusService(monitor)
 	knowledge := app.NewKnowledgeService(ctx, st)
 	embedder := app.NewEmbedRunner(st, events, logger)
+	suggestions := app.NewSuggestService(ctx, st, knowledge, events, logger)
 	settingsSvc := app.NewSettingsService(ctx, st, defaults, events, app.ApplyToMonitor(monitor), api.Apply, cw.Apply,
-		knowledge.Apply, embedder.Apply)
+		knowledge.Apply, embedder.Apply, suggestions.Apply)
 	conversations := app.NewConversationService(ctx, st)
 	ingestSvc := app.NewIngestService(ctx, ing, st, wrt, events, api.Status)
 	imports := app.NewImportService(ctx, ing, wrt, events)
@@ -120,6 +121,8 @@ func run() error {
 			api.Apply(settings)
 			cw.Apply(settings)
 			knowledge.Apply(settings)
+			suggestions.Apply(settings)
+			go app.FollowIngest(ctx, ing, suggestions)
 			go embedder.Run(ctx)
 			embedder.Apply(settings)
 			if err := app.ResumeWatches(kbase); err != nil {
@@ -131,6 +134,6 @@ func run() error {
 			cancel()
 			app.StopWatches(kbase)
 		},
-		Bind: []any{settingsSvc, status, conversations, ingestSvc, knowledge, imports, kbase, chatwootSvc},
+		Bind: []any{settingsSvc, status, conversations, ingestSvc, knowledge, imports, kbase, chatwootSvc, suggestions},
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"sync"
@@ -105,13 +106,13 @@ func TestSettingsSaveApplies(t *testing.T) {
 	if err := svc.Save(next); err != nil {
 		t.Fatal(err)
 	}
-	if len(applied) != 1 || applied[0] != next {
+	if len(applied) != 1 || !reflect.DeepEqual(applied[0], next) {
 		t.Fatalf("applied %+v", applied)
 	}
-	if len(rec.events) != 1 || rec.events[0].name != EventSettingsChanged || rec.events[0].data != next {
+	if len(rec.events) != 1 || rec.events[0].name != EventSettingsChanged || !reflect.DeepEqual(rec.events[0].data, next) {
 		t.Fatalf("events %+v", rec.events)
 	}
-	if got, _ := svc.Get(); got != next {
+	if got, _ := svc.Get(); !reflect.DeepEqual(got, next) {
 		t.Fatalf("Get() = %+v after save", got)
 	}
 

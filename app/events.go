@@ -26,12 +26,14 @@ const (
 	EventKBProgress           = "kb:progress"           // KBProgress
 	EventKBChanged            = "kb:changed"            // no payload: reload the article list
 	EventKBWatched            = "kb:watched"            // KBSource: a watched source was re-imported
+	EventSuggestUpdate        = "suggest:update"        // suggest.Update, as it streams
+	EventSuggestTranslation   = "suggest:translation"   // TranslationView, as it streams
 )
 
 // EventNames lists every event, for the mirror test.
 var EventNames = []string{EventStatusChanged, EventSettingsChanged, EventConversationsChanged,
 	EventClipboardChanged, EventIngestFailed, EventAPIChanged, EventImportProgress, EventKBEmbedding,
-	EventKBProgress, EventKBChanged, EventKBWatched}
+	EventKBProgress, EventKBChanged, EventKBWatched, EventSuggestUpdate, EventSuggestTranslation}
 
 // Emitter sends named events to the frontend.
 type Emitter interface {
@@ -51,6 +53,7 @@ type Throttle struct {
 }
 
 type window struct {
+	name    string // the event's
 	pending bool
 	data    any
 	timer   *time.Timer
@@ -61,30 +64,46 @@ func NewThrottle(interval time.Duration, next func(name string, data any)) *Thro
 	return &Throttle{next: next, interval: interval, windows: map[string]*window{}}
 }
 
-// Emit sends now if no event of this name went out within the interval,
-// otherwise keeps data to send at the interval's end.
+// Keyed is event data throttled apart from other data of the same event
+// name: a stream per conversation must not swallow another conversation's
+// last update. The frontend receives Data.
+type Keyed struct {
+	Key  string
+	Data any
+}
+
+// Emit sends now if no event of this name (and Keyed key) went out within
+// the interval, otherwise keeps data to send at the interval's end.
 func (t *Throttle) Emit(name string, data any) {
+	key := name
+	if k, ok := data.(Keyed); ok {
+		key, data = name+"\x00"+k.Key, k.Data
+	}
+	t.emit(key, name, data)
+}
+
+func (t *Throttle) emit(key, name string, data any) {
 	t.mu.Lock()
-	w, open := t.windows[name]
+	w, open := t.windows[key]
 	if open {
 		w.pending, w.data = true, data
 		t.mu.Unlock()
 		return
 	}
-	w = &window{}
-	w.timer = time.AfterFunc(t.interval, func() { t.closeWindow(name) })
-	t.windows[name] = w
+	w = &window{name: name}
+	w.timer = time.AfterFunc(t.interval, func() { t.closeWindow(key) })
+	t.windows[key] = w
 	t.mu.Unlock()
 	t.next(name, data)
 }
 
-func (t *Throttle) closeWindow(name string) {
+func (t *Throttle) closeWindow(key string) {
 	t.mu.Lock()
-	w := t.windows[name]
-	delete(t.windows, name)
+	w := t.windows[key]
+	delete(t.windows, key)
 	t.mu.Unlock()
 	if w != nil && w.pending {
-		t.Emit(name, w.data) // opens the next window
+		t.emit(key, w.name, w.data) // opens the next window
 	}
 }
 
@@ -94,10 +113,10 @@ func (t *Throttle) Flush() {
 	ws := t.windows
 	t.windows = map[string]*window{}
 	t.mu.Unlock()
-	for name, w := range ws {
+	for _, w := range ws {
 		w.timer.Stop()
 		if w.pending {
-			t.next(name, w.data)
+			t.next(w.name, w.data)
 		}
 	}
 }

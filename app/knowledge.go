@@ -62,13 +62,19 @@ func (s *KnowledgeService) ForConversation(conversationID int64, semantic bool) 
 	if err != nil {
 		return kb.Found{}, err
 	}
+	return s.articles(s.ctx, msgs, semantic)
+}
+
+// articles is ForConversation on messages at hand; the suggestion engine
+// grounds its drafts in the same articles the panel shows.
+func (s *KnowledgeService) articles(ctx context.Context, msgs []tandem.Message, semantic bool) (kb.Found, error) {
 	var sem kb.Semantic
 	if semantic {
 		s.mu.Lock()
 		sem = s.semantic
 		s.mu.Unlock()
 	}
-	return s.retriever.Articles(s.ctx, msgs, 5, sem)
+	return s.retriever.Articles(ctx, msgs, 5, sem)
 }
 
 // Similar returns up to three resolved conversations like this one.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -25,6 +26,7 @@ func settingFields(s *tandem.Settings) map[string]any {
 		"chatwoot_account_id": &s.ChatwootAccountID,
 		"chatwoot_token":      &s.ChatwootToken,
 		"chatwoot_secret":     &s.ChatwootSecret,
+		"glossary":            &s.Glossary,
 	}
 }
 
@@ -34,6 +36,9 @@ func settingText(field any) (string, error) {
 		return *f, nil
 	case *int:
 		return strconv.Itoa(*f), nil
+	case *[]tandem.GlossaryEntry:
+		b, err := json.Marshal(*f)
+		return string(b), err
 	}
 	return "", fmt.Errorf("settings field of type %T", field)
 }
@@ -48,6 +53,8 @@ func setSetting(field any, v string) error {
 			return err
 		}
 		*f = n
+	case *[]tandem.GlossaryEntry:
+		return json.Unmarshal([]byte(v), f)
 	default:
 		return fmt.Errorf("settings field of type %T", field)
 	}

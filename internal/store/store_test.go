@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -95,7 +96,7 @@ func TestSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != defaults {
+	if !reflect.DeepEqual(got, defaults) {
 		t.Fatalf("unsaved settings = %+v, want defaults %+v", got, defaults)
 	}
 
@@ -103,10 +104,11 @@ func TestSettings(t *testing.T) {
 	want.OllamaHost, want.ChatModel, want.EmbedModel = "10.1.2.3:11500", "llama3.2:3b", "nomic-embed-text"
 	want.AgentLang, want.UILang, want.IngestPort, want.IngestToken = "zh-CN", "zh-CN", 9123, "secret-token"
 	want.ChatwootMode, want.ChatwootURL, want.ChatwootAccountID, want.ChatwootToken = "poll", "https://chat.example.com", 3, "tok"
+	want.Glossary = []tandem.GlossaryEntry{{Source: "补发", Target: "reshipment", Lang: "en"}, {Source: "退款", Target: "refund"}}
 	if err := s.SaveSettings(ctx, want); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ = s.Settings(ctx, defaults); got != want {
+	if got, _ = s.Settings(ctx, defaults); !reflect.DeepEqual(got, want) {
 		t.Fatalf("saved settings read back as %+v, want %+v", got, want)
 	}
 
@@ -115,7 +117,12 @@ func TestSettings(t *testing.T) {
 	if err := s.SaveSettings(ctx, bad); tandem.ErrorCode(err) != tandem.EINVALID {
 		t.Fatalf("SaveSettings(bad) = %v, want invalid", err)
 	}
-	if got, _ = s.Settings(ctx, defaults); got != want {
+	bad = want
+	bad.Glossary = []tandem.GlossaryEntry{{Source: "退款", Target: ""}}
+	if err := s.SaveSettings(ctx, bad); err == nil || !strings.Contains(err.Error(), "glossary line 1") {
+		t.Fatalf("SaveSettings(half a glossary entry) = %v", err)
+	}
+	if got, _ = s.Settings(ctx, defaults); !reflect.DeepEqual(got, want) {
 		t.Fatalf("a rejected save changed settings to %+v", got)
 	}
 }

@@ -45,15 +45,35 @@ func (s *Store) UpdateSuggestion(ctx context.Context, sg *tandem.Suggestion) err
 	return nil
 }
 
+const suggestionColumns = `id, conversation_id, message_id, kind, status, content, model, prompt_version,
+	coalesce(queue_ms, 0), coalesce(first_token_ms, 0), coalesce(total_ms, 0),
+	coalesce(prompt_tokens, 0), coalesce(completion_tokens, 0), created_at`
+
+// Suggestion returns one suggestion.
+func (s *Store) Suggestion(ctx context.Context, id int64) (tandem.Suggestion, error) {
+	list, err := s.querySuggestions(ctx, `SELECT `+suggestionColumns+` FROM suggestions WHERE id = ?`, id)
+	if err != nil {
+		return tandem.Suggestion{}, fmt.Errorf("read suggestion %d: %w", id, err)
+	}
+	if len(list) == 0 {
+		return tandem.Suggestion{}, tandem.Errorf(tandem.ENOTFOUND, "suggestion %d does not exist", id)
+	}
+	return list[0], nil
+}
+
 // Suggestions returns the conversation's suggestions, oldest first.
 func (s *Store) Suggestions(ctx context.Context, conversationID int64) ([]tandem.Suggestion, error) {
-	rows, err := s.r.QueryContext(ctx, `
-		SELECT id, conversation_id, message_id, kind, status, content, model, prompt_version,
-			coalesce(queue_ms, 0), coalesce(first_token_ms, 0), coalesce(total_ms, 0),
-			coalesce(prompt_tokens, 0), coalesce(completion_tokens, 0), created_at
-		FROM suggestions WHERE conversation_id = ? ORDER BY id`, conversationID)
+	list, err := s.querySuggestions(ctx, `SELECT `+suggestionColumns+` FROM suggestions WHERE conversation_id = ? ORDER BY id`, conversationID)
 	if err != nil {
 		return nil, fmt.Errorf("read suggestions of conversation %d: %w", conversationID, err)
+	}
+	return list, nil
+}
+
+func (s *Store) querySuggestions(ctx context.Context, q string, args ...any) ([]tandem.Suggestion, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	out := []tandem.Suggestion{}
@@ -63,7 +83,7 @@ func (s *Store) Suggestions(ctx context.Context, conversationID int64) ([]tandem
 		var q, ft, tot int64
 		if err := rows.Scan(&sg.ID, &sg.ConversationID, &sg.MessageID, &sg.Kind, &sg.Status, &content, &sg.Model,
 			&sg.PromptVersion, &q, &ft, &tot, &sg.PromptTokens, &sg.OutputTokens, scanTime(&sg.CreatedAt)); err != nil {
-			return nil, fmt.Errorf("read suggestions of conversation %d: %w", conversationID, err)
+			return nil, err
 		}
 		sg.Content = []byte(content)
 		sg.Queue, sg.FirstToken, sg.Total = ms(q), ms(ft), ms(tot)

@@ -34,6 +34,7 @@ type Request struct {
 	StoredAt       time.Time // when the message was committed, for the queue time
 	Model          string
 	AgentLang      string
+	CustomerLang   string // as detected; "" to take the message's own tag
 	Glossary       []GlossaryEntry
 	Tone           string         // "" or one of Tones: the agent asked to re-run the draft so
 	Budget         int            // prompt characters; 0 for DefaultBudget
@@ -57,7 +58,19 @@ type Update struct {
 	Dropped        []string                `json:"dropped"`  // follow-ups removed for asking for a known fact
 	Repaired       bool                    `json:"repaired"` // the model's answer was broken and repaired
 	Flagged        bool                    `json:"flagged"`  // the customer turn tried to instruct the model
+	Tone           string                  `json:"tone"`     // the tone the agent asked for, if any
 	Error          string                  `json:"error"`
+}
+
+// StoredUpdate reads a stored draft suggestion back as the last update of
+// its run, for a conversation reopened: shown again without regenerating.
+func StoredUpdate(sg tandem.Suggestion) (Update, error) {
+	var u Update
+	if err := json.Unmarshal(sg.Content, &u); err != nil {
+		return u, fmt.Errorf("read suggestion %d: %w", sg.ID, err)
+	}
+	u.ConversationID, u.MessageID, u.SuggestionID, u.Status = sg.ConversationID, sg.MessageID, sg.ID, sg.Status
+	return u, nil
 }
 
 // Engine runs one suggestion at a time per conversation: a newer customer
@@ -144,7 +157,7 @@ func (e *Engine) Wait() {
 }
 
 func (e *Engine) run(ctx context.Context, req Request) {
-	u := Update{ConversationID: req.ConversationID, MessageID: req.MessageID, Status: tandem.SuggestionStreaming}
+	u := Update{ConversationID: req.ConversationID, MessageID: req.MessageID, Status: tandem.SuggestionStreaming, Tone: req.Tone}
 	sg := &tandem.Suggestion{ConversationID: req.ConversationID, MessageID: req.MessageID, Kind: tandem.KindDraft,
 		Status: tandem.SuggestionStreaming, Model: req.Model, PromptVersion: PromptVersion}
 	fail := func(err error) {
@@ -155,7 +168,7 @@ func (e *Engine) run(ctx context.Context, req Request) {
 		sg.Status = u.Status
 		if sg.ID != 0 {
 			// Recorded even when cancelled: the row must not stay "streaming".
-			sg.Content, _ = json.Marshal(u.Suggestion)
+			sg.Content, _ = json.Marshal(u)
 			_ = e.store.UpdateSuggestion(context.WithoutCancel(ctx), sg)
 		}
 		e.onUpdate(u)
@@ -180,8 +193,12 @@ func (e *Engine) run(ctx context.Context, req Request) {
 	u.Articles = arts
 	u.Known = ExtractFacts(msgs)
 	u.Flagged = last.Role == tandem.RoleCustomer && LooksLikeInjection(last.Text)
+	custLang := req.CustomerLang
+	if custLang == "" {
+		custLang = last.Lang
+	}
 	in := Input{Messages: msgs, Articles: arts, Facts: u.Known, AgentLang: req.AgentLang,
-		CustomerLang: last.Lang, Glossary: req.Glossary, Tone: req.Tone, Flagged: u.Flagged}
+		CustomerLang: custLang, Glossary: req.Glossary, Tone: req.Tone, Flagged: u.Flagged}
 	budget := req.Budget
 	if budget <= 0 {
 		budget = DefaultBudget
@@ -227,7 +244,7 @@ func (e *Engine) run(ctx context.Context, req Request) {
 	s.Followups, u.Dropped = FilterFollowups(s.Followups, u.Known)
 	u.Suggestion, u.Repaired, u.Status = s, repaired, tandem.SuggestionDone
 	sg.Status = tandem.SuggestionDone
-	sg.Content, _ = json.Marshal(u.Suggestion)
+	sg.Content, _ = json.Marshal(u)
 	if err := e.store.UpdateSuggestion(ctx, sg); err != nil {
 		fail(err)
 		return

@@ -2,7 +2,6 @@ package suggest
 
 import (
 	"context"
-	"encoding/json"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -122,8 +121,8 @@ func TestEngineStreamsAndStores(t *testing.T) {
 		t.Fatalf("stored %v, %v", rows, err)
 	}
 	row := rows[0]
-	var stored Suggestion
-	if err := json.Unmarshal(row.Content, &stored); err != nil || row.Status != tandem.SuggestionDone || stored.Draft != final.Suggestion.Draft ||
+	stored, err := StoredUpdate(row)
+	if err != nil || row.Status != tandem.SuggestionDone || stored.Suggestion.Draft != final.Suggestion.Draft || stored.Known[FactOrder] == "" ||
 		row.Total <= 0 || row.PromptTokens == 0 || row.Model != ollamatest.Model || row.PromptVersion != PromptVersion {
 		t.Fatalf("stored row %+v (%v)", row, err)
 	}

@@ -16,14 +16,8 @@ const PromptVersion = "suggest-1"
 // Tones the agent can ask a draft in.
 var Tones = []string{"friendly", "formal", "empathetic", "shorter"}
 
-// GlossaryEntry is one shop term: Source in the agent's language, and how
-// it must read in the language Lang (Target). A shop serving several
-// languages has an entry per language.
-type GlossaryEntry struct {
-	Source string `json:"source"`
-	Target string `json:"target"`
-	Lang   string `json:"lang"` // BCP 47 tag of Target; "" for any language
-}
+// GlossaryEntry is the shop's termbase entry; see tandem.GlossaryEntry.
+type GlossaryEntry = tandem.GlossaryEntry
 
 // Input is everything one suggestion is made from.
 type Input struct {

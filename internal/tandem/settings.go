@@ -29,6 +29,18 @@ type Settings struct {
 	ChatwootAccountID int    `json:"chatwootAccountId"`
 	ChatwootToken     string `json:"chatwootToken"`  // api_access_token, for polling and sending
 	ChatwootSecret    string `json:"chatwootSecret"` // webhook signing secret
+
+	// Glossary is the shop's termbase, kept in both directions of translation.
+	Glossary []GlossaryEntry `json:"glossary"`
+}
+
+// GlossaryEntry is one shop term: Source in the agent's language, and how
+// it must read in the language Lang (Target). A shop serving several
+// languages has an entry per language.
+type GlossaryEntry struct {
+	Source string `json:"source"`
+	Target string `json:"target"`
+	Lang   string `json:"lang"` // BCP 47 tag of Target; "" for any language
 }
 
 // DefaultIngestPort is the local ingest API's port unless Settings say otherwise.
@@ -80,6 +92,14 @@ func (s *Settings) Validate() error {
 	}
 	if !slices.Contains(UILanguages, s.UILang) {
 		return Errorf(EINVALID, "interface language %q is not one of %s", s.UILang, strings.Join(UILanguages, ", "))
+	}
+	for i, e := range s.Glossary {
+		if strings.TrimSpace(e.Source) == "" || strings.TrimSpace(e.Target) == "" {
+			return Errorf(EINVALID, "glossary line %d needs a term and its translation", i+1)
+		}
+		if e.Lang != "" && !langTag.MatchString(e.Lang) {
+			return Errorf(EINVALID, "glossary line %d: language %q is not a tag such as en or zh-CN", i+1, e.Lang)
+		}
 	}
 	if s.IngestPort < 1024 || s.IngestPort > 65535 {
 		return Errorf(EINVALID, "ingest port %d is not between 1024 and 65535", s.IngestPort)

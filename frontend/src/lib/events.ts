@@ -12,6 +12,8 @@ export const Events = {
   kbProgress: 'kb:progress',
   kbChanged: 'kb:changed',
   kbWatched: 'kb:watched',
+  suggestUpdate: 'suggest:update',
+  suggestTranslation: 'suggest:translation',
 } as const;
 
 export type EventName = (typeof Events)[keyof typeof Events];

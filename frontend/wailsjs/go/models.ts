@@ -89,6 +89,84 @@ export namespace app {
 		    return a;
 		}
 	}
+	export class TranslationView {
+	    conversationId: number;
+	    messageId: number;
+	    suggestionId: number;
+	    status: string;
+	    text: string;
+	    from: string;
+	    to: string;
+	    missing: tandem.GlossaryEntry[];
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TranslationView(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.conversationId = source["conversationId"];
+	        this.messageId = source["messageId"];
+	        this.suggestionId = source["suggestionId"];
+	        this.status = source["status"];
+	        this.text = source["text"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.missing = this.convertValues(source["missing"], tandem.GlossaryEntry);
+	        this.error = source["error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Turn {
+	    update?: suggest.Update;
+	    translation?: TranslationView;
+	
+	    static createFrom(source: any = {}) {
+	        return new Turn(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.update = this.convertValues(source["update"], suggest.Update);
+	        this.translation = this.convertValues(source["translation"], TranslationView);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 
@@ -235,6 +313,210 @@ export namespace kb {
 
 }
 
+export namespace llm {
+	
+	export class Message {
+	    role: string;
+	    content: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Message(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.role = source["role"];
+	        this.content = source["content"];
+	    }
+	}
+	export class ChatRequest {
+	    Model: string;
+	    Messages: Message[];
+	    Format: number[];
+	    Options: {[key: string]: any};
+	
+	    static createFrom(source: any = {}) {
+	        return new ChatRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.Model = source["Model"];
+	        this.Messages = this.convertValues(source["Messages"], Message);
+	        this.Format = source["Format"];
+	        this.Options = source["Options"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ChatResult {
+	    text: string;
+	    done: boolean;
+	    doneReason: string;
+	    firstToken: number;
+	    total: number;
+	    promptEvalCount: number;
+	    promptEvalDuration: number;
+	    evalCount: number;
+	    evalDuration: number;
+	    loadDuration: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ChatResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.done = source["done"];
+	        this.doneReason = source["doneReason"];
+	        this.firstToken = source["firstToken"];
+	        this.total = source["total"];
+	        this.promptEvalCount = source["promptEvalCount"];
+	        this.promptEvalDuration = source["promptEvalDuration"];
+	        this.evalCount = source["evalCount"];
+	        this.evalDuration = source["evalDuration"];
+	        this.loadDuration = source["loadDuration"];
+	    }
+	}
+
+}
+
+export namespace suggest {
+	
+	export class Suggestion {
+	    draft: string;
+	    citations: number[];
+	    followups: string[];
+	    sentiment: string;
+	    urgency: string;
+	    intent: string;
+	    language: string;
+	    handover: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Suggestion(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.draft = source["draft"];
+	        this.citations = source["citations"];
+	        this.followups = source["followups"];
+	        this.sentiment = source["sentiment"];
+	        this.urgency = source["urgency"];
+	        this.intent = source["intent"];
+	        this.language = source["language"];
+	        this.handover = source["handover"];
+	    }
+	}
+	export class Translation {
+	    text: string;
+	    from: string;
+	    to: string;
+	    missing: tandem.GlossaryEntry[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Translation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.text = source["text"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.missing = this.convertValues(source["missing"], tandem.GlossaryEntry);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Update {
+	    conversationId: number;
+	    messageId: number;
+	    suggestionId: number;
+	    status: string;
+	    suggestion: Suggestion;
+	    articles: tandem.KnowledgeHit[];
+	    known: {[key: string]: string};
+	    dropped: string[];
+	    repaired: boolean;
+	    flagged: boolean;
+	    tone: string;
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Update(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.conversationId = source["conversationId"];
+	        this.messageId = source["messageId"];
+	        this.suggestionId = source["suggestionId"];
+	        this.status = source["status"];
+	        this.suggestion = this.convertValues(source["suggestion"], Suggestion);
+	        this.articles = this.convertValues(source["articles"], tandem.KnowledgeHit);
+	        this.known = source["known"];
+	        this.dropped = source["dropped"];
+	        this.repaired = source["repaired"];
+	        this.flagged = source["flagged"];
+	        this.tone = source["tone"];
+	        this.error = source["error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace tandem {
 	
 	export class Article {
@@ -335,6 +617,22 @@ export namespace tandem {
 		    }
 		    return a;
 		}
+	}
+	export class GlossaryEntry {
+	    source: string;
+	    target: string;
+	    lang: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new GlossaryEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.source = source["source"];
+	        this.target = source["target"];
+	        this.lang = source["lang"];
+	    }
 	}
 	export class KnowledgeHit {
 	    article: Article;
@@ -449,6 +747,7 @@ export namespace tandem {
 	    chatwootAccountId: number;
 	    chatwootToken: string;
 	    chatwootSecret: string;
+	    glossary: GlossaryEntry[];
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -468,7 +767,26 @@ export namespace tandem {
 	        this.chatwootAccountId = source["chatwootAccountId"];
 	        this.chatwootToken = source["chatwootToken"];
 	        this.chatwootSecret = source["chatwootSecret"];
+	        this.glossary = this.convertValues(source["glossary"], GlossaryEntry);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class SimilarConversation {
 	    conversation: Conversation;
