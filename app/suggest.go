@@ -64,7 +64,7 @@ type SuggestService struct {
 func NewSuggestService(ctx context.Context, store SuggestStore, knowledge *KnowledgeService, events Emitter, logger *slog.Logger) *SuggestService {
 	s := &SuggestService{ctx: ctx, store: store, knowledge: knowledge, events: events, detector: lang.New(), logger: logger,
 		translating: map[int64]context.CancelFunc{}}
-	s.engine = suggest.NewEngine(s, store, s.articles, func(u suggest.Update) {
+	s.engine = suggest.NewEngine(currentServer{s}, store, s.articles, func(u suggest.Update) {
 		events.Emit(EventSuggestUpdate, Keyed{Key: fmt.Sprint(u.ConversationID), Data: u})
 	})
 	return s
@@ -87,10 +87,13 @@ func (s *SuggestService) settings() (tandem.Settings, *llm.Client) {
 	return s.set, s.client
 }
 
-// Chat sends to the server in Settings at the time of the call, so a
-// changed host takes effect at the next turn.
-func (s *SuggestService) Chat(ctx context.Context, req llm.ChatRequest, onDelta func(string)) (llm.ChatResult, error) {
-	_, c := s.settings()
+// currentServer is the Chatter of the Ollama server in Settings at the
+// time of each call, so a changed host takes effect at the next turn. It is
+// a type of its own so that Wails does not offer Chat to the window.
+type currentServer struct{ s *SuggestService }
+
+func (cs currentServer) Chat(ctx context.Context, req llm.ChatRequest, onDelta func(string)) (llm.ChatResult, error) {
+	_, c := cs.s.settings()
 	if c == nil {
 		return llm.ChatResult{}, fmt.Errorf("no usable Ollama host in Settings")
 	}
@@ -166,7 +169,7 @@ func (s *SuggestService) translate(m tandem.Message, from string) {
 		}
 		v.SuggestionID = sg.ID
 		var text strings.Builder
-		tr, err := suggest.Translate(ctx, s, suggest.TranslateRequest{Model: set.ChatModel, Text: m.Text, From: from,
+		tr, err := suggest.Translate(ctx, currentServer{s}, suggest.TranslateRequest{Model: set.ChatModel, Text: m.Text, From: from,
 			To: set.AgentLang, AgentLang: set.AgentLang, Glossary: set.Glossary}, func(d string) {
 			text.WriteString(d)
 			v.Text = text.String()
@@ -282,6 +285,6 @@ func (s *SuggestService) TranslateReply(conversationID int64, text string) (sugg
 	if from == "" {
 		from = set.AgentLang
 	}
-	return suggest.Translate(s.ctx, s, suggest.TranslateRequest{Model: set.ChatModel, Text: text, From: from, To: to,
+	return suggest.Translate(s.ctx, currentServer{s}, suggest.TranslateRequest{Model: set.ChatModel, Text: text, From: from, To: to,
 		AgentLang: set.AgentLang, Glossary: set.Glossary}, nil)
 }

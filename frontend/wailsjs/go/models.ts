@@ -315,56 +315,6 @@ export namespace kb {
 
 export namespace llm {
 	
-	export class Message {
-	    role: string;
-	    content: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Message(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.role = source["role"];
-	        this.content = source["content"];
-	    }
-	}
-	export class ChatRequest {
-	    Model: string;
-	    Messages: Message[];
-	    Format: number[];
-	    Options: {[key: string]: any};
-	
-	    static createFrom(source: any = {}) {
-	        return new ChatRequest(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.Model = source["Model"];
-	        this.Messages = this.convertValues(source["Messages"], Message);
-	        this.Format = source["Format"];
-	        this.Options = source["Options"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 	export class ChatResult {
 	    text: string;
 	    done: boolean;

@@ -6,10 +6,6 @@ export function Apply(arg1) {
   return window['go']['app']['SuggestService']['Apply'](arg1);
 }
 
-export function Chat(arg1, arg2, arg3) {
-  return window['go']['app']['SuggestService']['Chat'](arg1, arg2, arg3);
-}
-
 export function Feedback(arg1, arg2, arg3, arg4) {
   return window['go']['app']['SuggestService']['Feedback'](arg1, arg2, arg3, arg4);
 }
