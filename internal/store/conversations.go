@@ -76,8 +76,17 @@ func (s *Store) Conversations(ctx context.Context) ([]tandem.Conversation, error
 		SELECT c.id, c.source, c.external_id, c.title, c.customer_name, c.customer_lang, c.status,
 		       c.created_at, c.updated_at,
 		       COALESCE((SELECT text FROM messages m WHERE m.conversation_id = c.id ORDER BY m.sent_at DESC, m.id DESC LIMIT 1), ''),
-		       (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
+		       (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id),
+		       COALESCE(d.sentiment, ''), COALESCE(d.urgency, '')
 		FROM conversations c
+		LEFT JOIN (
+			-- The mood the latest finished draft read, for the list's flags.
+			SELECT conversation_id,
+			       json_extract(content, '$.suggestion.sentiment') AS sentiment,
+			       json_extract(content, '$.suggestion.urgency') AS urgency,
+			       row_number() OVER (PARTITION BY conversation_id ORDER BY id DESC) AS n
+			FROM suggestions WHERE kind = 'draft' AND status = 'done'
+		) d ON d.conversation_id = c.id AND d.n = 1
 		ORDER BY COALESCE((SELECT max(sent_at) FROM messages m WHERE m.conversation_id = c.id), c.updated_at) DESC, c.id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list conversations: %w", err)
@@ -87,7 +96,7 @@ func (s *Store) Conversations(ctx context.Context) ([]tandem.Conversation, error
 	for rows.Next() {
 		var c tandem.Conversation
 		if err := rows.Scan(&c.ID, &c.Source, &c.ExternalID, &c.Title, &c.CustomerName, &c.CustomerLang, &c.Status,
-			scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt), &c.LastMessage, &c.MessageCount); err != nil {
+			scanTime(&c.CreatedAt), scanTime(&c.UpdatedAt), &c.LastMessage, &c.MessageCount, &c.Sentiment, &c.Urgency); err != nil {
 			return nil, fmt.Errorf("list conversations: %w", err)
 		}
 		list = append(list, c)

@@ -65,3 +65,34 @@ func TestSuggestionsAndFeedback(t *testing.T) {
 		t.Fatalf("Feedback: %+v, %v", fb, err)
 	}
 }
+
+// The conversation list carries the mood the latest finished draft read.
+func TestConversationMood(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t)
+	c := &tandem.Conversation{Source: "test", ExternalID: "m"}
+	if err := s.UpsertConversation(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	m := &tandem.Message{ConversationID: c.ID, Role: tandem.RoleCustomer, Text: "This is the third time!"}
+	if _, err := s.AddMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []struct {
+		status  tandem.SuggestionStatus
+		content string
+	}{
+		{tandem.SuggestionDone, `{"suggestion":{"sentiment":"worried","urgency":"normal"}}`},
+		{tandem.SuggestionDone, `{"suggestion":{"sentiment":"angry","urgency":"high"}}`},
+		{tandem.SuggestionCancelled, `{"suggestion":{"sentiment":"calm","urgency":"low"}}`}, // not finished: not counted
+	} {
+		sg := &tandem.Suggestion{ConversationID: c.ID, MessageID: m.ID, Kind: tandem.KindDraft, Status: x.status, Content: json.RawMessage(x.content)}
+		if err := s.AddSuggestion(ctx, sg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := s.Conversations(ctx)
+	if err != nil || len(list) != 1 || list[0].Sentiment != "angry" || list[0].Urgency != "high" {
+		t.Fatalf("list %+v, %v", list, err)
+	}
+}

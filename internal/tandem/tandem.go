@@ -44,6 +44,8 @@ type Conversation struct {
 	// Filled by list queries for the conversation list.
 	LastMessage  string `json:"lastMessage"`
 	MessageCount int    `json:"messageCount"`
+	Sentiment    string `json:"sentiment"` // as the latest finished suggestion read the customer: calm, worried, angry or ""
+	Urgency      string `json:"urgency"`   // low, normal, high or ""
 }
 
 // Message is one turn of a conversation.

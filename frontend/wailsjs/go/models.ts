@@ -530,6 +530,8 @@ export namespace tandem {
 	    updatedAt: any;
 	    lastMessage: string;
 	    messageCount: number;
+	    sentiment: string;
+	    urgency: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Conversation(source);
@@ -548,6 +550,8 @@ export namespace tandem {
 	        this.updatedAt = this.convertValues(source["updatedAt"], null);
 	        this.lastMessage = source["lastMessage"];
 	        this.messageCount = source["messageCount"];
+	        this.sentiment = source["sentiment"];
+	        this.urgency = source["urgency"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
