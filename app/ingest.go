@@ -147,17 +147,22 @@ func (s *IngestService) pollClipboard(ctx context.Context) {
 
 // ForwardIngestEvents tells the window about every committed change until ctx ends.
 func ForwardIngestEvents(ctx context.Context, ing *ingest.Service, events Emitter) {
+	eachIngestEvent(ctx, ing, func(ingest.Event) { events.Emit(EventConversationsChanged, nil) })
+}
+
+// eachIngestEvent calls fn with every ingest event until ctx ends.
+func eachIngestEvent(ctx context.Context, ing *ingest.Service, fn func(ingest.Event)) {
 	ch, cancel := ing.Subscribe()
 	defer cancel()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case _, ok := <-ch:
+		case e, ok := <-ch:
 			if !ok {
 				return
 			}
-			events.Emit(EventConversationsChanged, nil)
+			fn(e)
 		}
 	}
 }

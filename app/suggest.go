@@ -109,21 +109,11 @@ func (s *SuggestService) articles(ctx context.Context, msgs []tandem.Message) ([
 
 // FollowIngest starts a suggestion for every new customer message until ctx ends.
 func FollowIngest(ctx context.Context, ing *ingest.Service, s *SuggestService) {
-	ch, cancel := ing.Subscribe()
-	defer cancel()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case e, ok := <-ch:
-			if !ok {
-				return
-			}
-			if e.Type == ingest.EventMessage && e.Message != nil && e.Message.Role == tandem.RoleCustomer {
-				s.turn(*e.Message, "")
-			}
+	eachIngestEvent(ctx, ing, func(e ingest.Event) {
+		if e.Type == ingest.EventMessage && e.Message != nil && e.Message.Role == tandem.RoleCustomer {
+			s.turn(*e.Message, "")
 		}
-	}
+	})
 }
 
 // turn starts the structured pass for a customer message and, when the
