@@ -108,13 +108,19 @@ func (s *SuggestService) articles(ctx context.Context, msgs []tandem.Message) ([
 }
 
 // FollowIngest starts a suggestion for every new customer message until ctx ends.
+// A message sent longer ago than liveTurn (a transcript imported, a backlog
+// polled) is history, not a customer waiting: it gets no suggestion of its
+// own; the agent can ask for one with Regenerate.
 func FollowIngest(ctx context.Context, ing *ingest.Service, s *SuggestService) {
 	eachIngestEvent(ctx, ing, func(e ingest.Event) {
-		if e.Type == ingest.EventMessage && e.Message != nil && e.Message.Role == tandem.RoleCustomer {
+		if e.Type == ingest.EventMessage && e.Message != nil && e.Message.Role == tandem.RoleCustomer &&
+			time.Since(e.Message.SentAt) < liveTurn {
 			s.turn(*e.Message, "")
 		}
 	})
 }
+
+const liveTurn = 30 * time.Minute
 
 // turn starts the structured pass for a customer message and, when the
 // customer writes another language than the agent, its translation.

@@ -130,6 +130,21 @@ func TestSuggestServiceEndToEnd(t *testing.T) {
 	if turn.Update.Tone != "formal" {
 		t.Fatalf("latest draft tone %q", turn.Update.Tone)
 	}
+
+	// History arriving (an imported transcript) is not a waiting customer.
+	old, err := ing.Conversation(ctx, ingest.ConversationInput{Source: "test", ExternalID: "old"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ing.Message(ctx, ingest.MessageInput{Source: "test", ConversationID: "old", Role: tandem.RoleCustomer,
+		Text: "Where is my parcel?", SentAt: time.Now().Add(-48 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	svc.engine.Wait()
+	if turn, _ := svc.Latest(old.ID); turn.Update != nil {
+		t.Fatalf("a two-day-old message got a suggestion: %+v", turn.Update)
+	}
 	cancel()
 	wg.Wait()
 }
