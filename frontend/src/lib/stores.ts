@@ -347,9 +347,11 @@ export const moods = derived(turns, ($turns) => {
   return out;
 });
 
-// A newer suggestion (a higher id) wins; an update of the same one replaces it.
-function newer<T extends { suggestionId: number }>(old: T | null | undefined, next: T): boolean {
-  return !old || next.suggestionId >= old.suggestionId;
+// A newer suggestion (a higher id) wins; an update of the same one replaces
+// it, except that a finished one (done, cancelled, failed) never streams again.
+function newer<T extends { suggestionId: number; status: string }>(old: T | null | undefined, next: T): boolean {
+  if (!old || next.suggestionId > old.suggestionId) return true;
+  return next.suggestionId === old.suggestionId && (old.status === 'streaming' || next.status !== 'streaming');
 }
 
 function applyUpdate(u: SuggestUpdate) {
