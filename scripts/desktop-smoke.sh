@@ -13,7 +13,10 @@
 #   file dialog ends in a report; Ctrl+K opens the knowledge base, a CSV imported through the
 #   file dialog and then watched follows a change to the file, and an article deleted after
 #   the confirmation is gone from the database, all read back with `tandem kb list`)
-#   5. the demo in Simplified Chinese, status bar healthy, its Knowledge panel, and its knowledge base (Ctrl+K).
+#   5. the demo in Simplified Chinese, status bar healthy, its Knowledge panel, and its knowledge base (Ctrl+K);
+#   6. live suggestions: a customer message posted to the ingest API gets a reply draft in the
+#      Suggestions panel, in the English window and, for an English customer of a Chinese-speaking
+#      agent (agentLang=zh-CN), in the Chinese one with its translation; Alt+I inserts the draft.
 # Screenshots: test-output/desktop/*.png. Fails if the window never appears.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -93,6 +96,31 @@ knowledge_shown() {
   return 1
 }
 
+# draft_pixels FILE: how many pixels of the suggestion panel (right 370 columns, header and status
+# bar left out) have the tint of a reply draft, #F4F8FF (SuggestionPanel.svelte's .draft).
+DRAFT_BG='#F4F8FF'
+draft_pixels() {
+  local w h
+  w=$(identify -format %w "$1")
+  h=$(identify -format %h "$1")
+  convert "$1" -crop "370x$((h - 80))+$((w - 370))+45" +repage -fill black +opaque "$DRAFT_BG" -fill white -opaque "$DRAFT_BG" \
+    -format '%[fx:round(mean*w*h)]' info:
+}
+
+# draft_shown NAME SECONDS: screenshots until the panel shows a reply draft, scrolling the panel down
+# a little each time (the Knowledge section comes first), for at most SECONDS.
+draft_shown() {
+  local end=$(($(date +%s) + $2))
+  xdotool mousemove --window "$win" 1180 400
+  while :; do
+    shot "$1"
+    [ "$(draft_pixels "$OUT/$1.png")" -gt 2000 ] && return 0
+    [ "$(date +%s)" -lt "$end" ] || return 1
+    xdotool click 5 click 5
+    sleep 0.5
+  done
+}
+
 # brightness FILE: mean grey level, 0..1; the dialog's backdrop darkens the window.
 brightness() { convert "$1" -colorspace gray -format '%[fx:mean]' info:; }
 # edge_brightness FILE: the same for the window's left edge, which a wide dialog leaves to the backdrop.
@@ -161,9 +189,9 @@ kb_has() {
   done
 }
 
-run_app() { # run_app LANG
+run_app() { # run_app LANG UILANG [AGENTLANG]
   local db="$WORK/$1.db"
-  go run ./cmd/tandem settings set --db "$db" "ollamaHost=$HOST" chatModel=tiny "uiLang=$2" \
+  go run ./cmd/tandem settings set --db "$db" "ollamaHost=$HOST" chatModel=tiny "uiLang=$2" "agentLang=${3:-en}" \
     "ingestPort=$API_PORT" ingestToken=smoke-token chatwootMode=webhook chatwootSecret=smoke-secret >/dev/null
   "$APP" --db "$db" >"$WORK/app-$1.log" 2>&1 &
   app_pid=$!
@@ -204,6 +232,10 @@ xdotool type --delay 5 "Sure, I will send a pair one size up today."
 xdotool key --clearmodifiers ctrl+Return
 await_message agent "Sure, I will send a pair one size up today." || die "the typed reply did not reach the conversation"
 shot en-typed-reply
+
+log "live suggestions: the customer's message got a reply draft in the Suggestions panel"
+draft_shown en-suggestions 90 || die "no reply draft in the Suggestions panel (see $OUT/en-suggestions.png)"
+xdotool mousemove --window "$win" 1180 400 click 4 click 4 click 4 click 4 click 4 click 4 click 4 click 4
 
 log "clipboard watch: Ctrl+Shift+L, then text copied in another program"
 xdotool key --clearmodifiers ctrl+shift+l
@@ -327,7 +359,7 @@ kill "$app_pid"
 wait "$app_pid" 2>/dev/null || true                 # its window gone before the next one is looked for
 
 log "Chinese window"
-run_app zh zh-CN
+run_app zh zh-CN zh-CN
 until_shot zh "$OK_DOT" 20 >/dev/null || die "status bar never turned healthy in Chinese (see $OUT/zh.png)"
 knowledge_shown zh || die "no highlighted article or solved-before answer in the Chinese window (see $OUT/zh.png)"
 before=$(edge_brightness "$OUT/zh.png")
@@ -341,5 +373,28 @@ xdotool mousemove --window "$win" 180 335 click 1      # "退换货政策", last
 sleep 0.7
 shot zh-kb-article
 
+log "live suggestions in Chinese: an English customer of a Chinese-speaking agent, with a translation"
+xdotool key --clearmodifiers Escape
+sleep 0.5
+for _ in $(seq 50); do curl -fs "$API/v1/health" >/dev/null && break; sleep 0.1; done
+[ "$(api PUT /v1/conversations/smoke-zh '{"title":"Late parcel","customer_name":"Emma Stone","lang":"en"}')" = 200 ] ||
+  die "PUT conversation (zh): $(cat "$WORK/api-answer.json")"
+[ "$(api POST /v1/conversations/smoke-zh/messages '{"role":"customer","text":"My parcel has not arrived yet and the tracking has not moved for a week. Where is it?","external_id":"z1"}')" = 201 ] ||
+  die "POST message (zh): $(cat "$WORK/api-answer.json")"
+sleep 1
+xdotool mousemove --window "$win" 140 140 click 1      # the new conversation, top of the list
+draft_shown zh-suggestions 90 || die "no reply draft in the Chinese window (see $OUT/zh-suggestions.png)"
+sleep 3                                                # the translation streams beside it
+shot zh-suggestions
+xdotool key --clearmodifiers alt+i                     # the draft into the message box, as "I said"
+sleep 0.7
+shot zh-inserted
+xdotool mousemove --window "$win" 1180 400 click 5 click 5 click 5 click 5 click 5 click 5 click 5 click 5
+sleep 0.5
+shot zh-suggestions-below                              # the translation and the follow-ups
+xdotool mousemove --window "$win" 771 744 click 1      # "翻译给顾客": the inserted reply in the customer's language
+sleep 15                                               # the tiny model translates a long draft slowly
+shot zh-reply-translation
+
 log "screenshots in $OUT"
-echo "desktop-smoke: 15 passed, 0 failed"
+echo "desktop-smoke: 17 passed, 0 failed"

@@ -8,9 +8,11 @@ import * as KnowledgeService from '../../wailsjs/go/app/KnowledgeService';
 import * as ImportService from '../../wailsjs/go/app/ImportService';
 import * as KBService from '../../wailsjs/go/app/KBService';
 import * as ChatwootService from '../../wailsjs/go/app/ChatwootService';
+import * as SuggestService from '../../wailsjs/go/app/SuggestService';
 import { EventsOn } from '../../wailsjs/runtime/runtime';
 import type {
-  APIStatus, Article, ArticlePage, Conversation, Found, ImportReport, KBReport, KBSource, Message, Settings, SimilarConversation, Status,
+  APIStatus, Article, ArticlePage, Conversation, FeedbackAction, Found, ImportReport, KBReport, KBSource, Message, ReplyTranslation, Settings,
+  SimilarConversation, Status, Tone, Turn,
 } from './types';
 import type { EventName } from './events';
 
@@ -58,6 +60,16 @@ export const api = {
 
   sendToChatwoot: (conversationId: number, text: string, isPrivate: boolean): Promise<void> =>
     ChatwootService.Send(conversationId, text, isPrivate),
+
+  /** The last suggestion and translation of a conversation, from the database (not generated again). */
+  latest: (conversationId: number): Promise<Turn> => SuggestService.Latest(conversationId) as Promise<Turn>,
+  /** Runs only the draft again, in a tone. */
+  regenerate: (conversationId: number, tone: Tone): Promise<void> => SuggestService.Regenerate(conversationId, tone),
+  feedback: (suggestionId: number, action: FeedbackAction, finalText: string, reason: string): Promise<void> =>
+    SuggestService.Feedback(suggestionId, action, finalText, reason),
+  /** The agent's reply in the customer's language, for the agent to read both before adding it. */
+  translateReply: (conversationId: number, text: string): Promise<ReplyTranslation> =>
+    SuggestService.TranslateReply(conversationId, text) as Promise<ReplyTranslation>,
 
   /** Subscribes to a Go event; returns the unsubscribe function. */
   on<T>(name: EventName, fn: (data: T) => void): () => void {

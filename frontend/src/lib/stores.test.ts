@@ -7,6 +7,14 @@ const handlers = new Map<string, (d: unknown) => void>();
 const article = (key: string, title: string) => ({ id: 0, key, title, body: '', tags: '', lang: 'en', url: '', source: '/kb', updatedAt: '' });
 let kbFake = [article('returns', 'Returns'), article('shipping', 'Shipping')];
 let watched: string[] = [];
+// A suggest:update with the fields a test cares about.
+function upd(o: { conversationId: number; suggestionId: number; messageId?: number; status?: string; draft?: string; sentiment?: string; urgency?: string; followups?: string[] }) {
+  return {
+    conversationId: o.conversationId, messageId: o.messageId ?? o.suggestionId, suggestionId: o.suggestionId, status: o.status ?? 'done',
+    suggestion: { draft: o.draft ?? 'Sorry about that.', citations: [], followups: o.followups ?? [], sentiment: o.sentiment ?? 'calm', urgency: o.urgency ?? 'normal', intent: '', language: 'en', handover: false },
+    articles: [], known: {}, dropped: [], repaired: false, flagged: false, tone: '', error: '',
+  };
+}
 vi.mock('./api', () => ({
   api: {
     settings: vi.fn(async () => ({ ollamaHost: 'h:1', chatModel: 'm', embedModel: '', agentLang: 'en', uiLang: 'en' })),
@@ -60,6 +68,12 @@ vi.mock('./api', () => ({
     kbSetWatch: vi.fn(async (path: string, on: boolean) => {
       watched = on ? [...watched, path] : watched.filter((w) => w !== path);
     }),
+    // Conversation 8 was left with a finished draft for an angry customer; 7 has none yet.
+    latest: vi.fn(async (id: number) => (id === 8 ? { update: upd({ conversationId: 8, suggestionId: 80, sentiment: 'angry' }) } : {})),
+    feedback: vi.fn(async () => {}),
+    regenerate: vi.fn(async () => {}),
+    copy: vi.fn(async () => {}),
+    translateReply: vi.fn(async (_id: number, text: string) => ({ text: `zh:${text}`, from: 'en', to: 'zh-CN', missing: [] })),
     on: (name: string, fn: (d: unknown) => void) => {
       handlers.set(name, fn);
       return () => handlers.delete(name);
@@ -198,5 +212,121 @@ describe('stores', () => {
     });
     expect(get(stores.settings)?.ollamaHost).toBe('h:2');
     expect(get(uiLang)).toBe('en');
+  });
+
+  describe('live suggestions', () => {
+    it('keeps each conversation its own suggestion: another conversation\'s update never overwrites', async () => {
+      const off = await stores.init();
+      await stores.select(7);
+      const send = handlers.get(Events.suggestUpdate)!;
+      send(upd({ conversationId: 7, suggestionId: 70, status: 'streaming', draft: 'Your parcel' }));
+      send(upd({ conversationId: 9, suggestionId: 90, status: 'streaming', draft: 'Other customer' }));
+      expect(get(stores.currentTurn)?.update?.suggestion.draft).toBe('Your parcel');
+      expect(get(stores.turns)[9].update?.suggestion.draft).toBe('Other customer');
+      // An older suggestion of the same conversation arriving late does not replace the newer one.
+      send(upd({ conversationId: 7, suggestionId: 69, status: 'done', draft: 'stale' }));
+      expect(get(stores.currentTurn)?.update?.suggestion.draft).toBe('Your parcel');
+      off();
+    });
+
+    it('never shows a cancelled draft as done', async () => {
+      const off = await stores.init();
+      await stores.select(7);
+      const send = handlers.get(Events.suggestUpdate)!;
+      send(upd({ conversationId: 7, suggestionId: 71, status: 'streaming', draft: 'Half a dr' }));
+      send(upd({ conversationId: 7, suggestionId: 71, status: 'cancelled', draft: 'Half a dr' }));
+      expect(get(stores.currentTurn)?.update?.status).toBe('cancelled');
+      send(upd({ conversationId: 7, suggestionId: 71, status: 'streaming', draft: 'Half a draft' })); // a late piece
+      expect(get(stores.currentTurn)?.update?.status).toBe('cancelled');
+      // Late pieces of the cancelled stream cannot bring it back.
+      send(upd({ conversationId: 7, suggestionId: 72, status: 'streaming', draft: 'New' }));
+      expect(get(stores.currentTurn)?.update?.suggestionId).toBe(72);
+      // And Insert does nothing with a cancelled draft.
+      send(upd({ conversationId: 7, suggestionId: 72, status: 'cancelled', draft: 'New' }));
+      stores.composerText.set('');
+      stores.insertFocused();
+      expect(get(stores.composerText)).toBe('');
+      off();
+    });
+
+    it('records shown once, and edited when an inserted draft was changed before it was added', async () => {
+      const off = await stores.init();
+      const { api } = await import('./api');
+      await stores.select(7);
+      vi.mocked(api.feedback).mockClear();
+      const send = handlers.get(Events.suggestUpdate)!;
+      send(upd({ conversationId: 7, suggestionId: 73, status: 'streaming', draft: 'We will' }));
+      expect(api.feedback).not.toHaveBeenCalled(); // not finished: not shown yet
+      send(upd({ conversationId: 7, suggestionId: 73, draft: 'We will reship today.' }));
+      send(upd({ conversationId: 7, suggestionId: 73, draft: 'We will reship today.' }));
+      await stores.select(8);
+      await stores.select(7);
+      expect(vi.mocked(api.feedback).mock.calls.filter((c) => c[0] === 73 && c[1] === 'shown')).toHaveLength(1);
+
+      stores.insertFocused();
+      expect(get(stores.composerText)).toBe('We will reship today.');
+      expect(get(stores.composerRole)).toBe('agent');
+      expect(api.feedback).toHaveBeenCalledWith(73, 'inserted', 'We will reship today.', '');
+      await stores.addMessage('agent', 'We will reship today, Emma.');
+      expect(api.feedback).toHaveBeenCalledWith(73, 'edited', 'We will reship today, Emma.', '');
+
+      // Used as is: no edited.
+      vi.mocked(api.feedback).mockClear();
+      stores.insertFocused();
+      await stores.addMessage('agent', 'We will reship today.');
+      expect(vi.mocked(api.feedback).mock.calls.map((c) => c[1])).toEqual(['inserted']);
+      off();
+    });
+
+    it('cycles the selection among draft and follow-ups with Alt+N, and Insert takes the selected one', async () => {
+      const off = await stores.init();
+      await stores.select(7);
+      handlers.get(Events.suggestUpdate)!(upd({ conversationId: 7, suggestionId: 74, draft: 'D', followups: ['Which size?', 'Which colour?'] }));
+      stores.focusNextSuggestion();
+      stores.focusNextSuggestion();
+      stores.insertFocused();
+      expect(get(stores.composerText)).toBe('Which colour?');
+      stores.focusNextSuggestion(); // back to the draft
+      stores.insertFocused();
+      expect(get(stores.composerText)).toBe('D');
+      off();
+    });
+
+    it('flags upset or urgent customers in the list, from Latest and from events', async () => {
+      const off = await stores.init();
+      await vi.waitFor(() => expect(get(stores.moods)[8]).toEqual({ upset: true, urgent: false }));
+      expect(get(stores.moods)[7]).toBeUndefined();
+      handlers.get(Events.suggestUpdate)!(upd({ conversationId: 7, suggestionId: 75, urgency: 'high' }));
+      expect(get(stores.moods)[7]).toEqual({ upset: false, urgent: true });
+      // The customer calmed down: the latest suggestion decides.
+      handlers.get(Events.suggestUpdate)!(upd({ conversationId: 8, suggestionId: 81, sentiment: 'calm' }));
+      expect(get(stores.moods)[8]).toBeUndefined();
+      off();
+    });
+
+    it('keeps a translation of the selected conversation, and drops one for an older message', async () => {
+      const off = await stores.init();
+      await stores.select(7);
+      handlers.get(Events.suggestUpdate)!(upd({ conversationId: 7, suggestionId: 77, messageId: 500 }));
+      const tr = (messageId: number, suggestionId: number, text: string) =>
+        ({ conversationId: 7, messageId, suggestionId, status: 'done', text, from: 'en', to: 'zh-CN', missing: [], error: '' });
+      handlers.get(Events.suggestTranslation)!(tr(499, 78, 'old'));
+      expect(get(stores.currentTurn)?.translation).toBeFalsy();
+      handlers.get(Events.suggestTranslation)!(tr(500, 79, '包裹在哪'));
+      expect(get(stores.currentTurn)?.translation?.text).toBe('包裹在哪');
+      off();
+    });
+
+    it('translates the reply for a customer of another language', async () => {
+      const off = await stores.init();
+      await stores.select(8);
+      stores.settings.update((s) => s && { ...s, agentLang: 'zh-CN' });
+      expect(get(stores.needsReplyTranslation)).toBe(true); // Latest says the customer writes en
+      await stores.translateReply('您好');
+      expect(get(stores.replyTranslation)?.text).toBe('zh:您好');
+      stores.settings.update((s) => s && { ...s, agentLang: 'en-GB' });
+      expect(get(stores.needsReplyTranslation)).toBe(false);
+      off();
+    });
   });
 });

@@ -1,12 +1,12 @@
 // App state, fed by the api layer and by events from Go. Components read
 // these stores and call the actions below; they never call the api directly.
-import { get, writable, type Writable } from 'svelte/store';
+import { derived, get, writable, type Writable } from 'svelte/store';
 import { api } from './api';
 import { Events } from './events';
 import { uiLang } from './i18n';
 import type {
   APIStatus, Article, ArticlePage, Conversation, EmbedProgress, ImportProgress, ImportReport, KBProgress, KBReport, KBSource, KnowledgeHit,
-  Message, Settings, SimilarConversation, Status, UILang,
+  Message, ReplyTranslation, Settings, SimilarConversation, Status, SuggestUpdate, Tone, TranslationView, Turn, UILang,
 } from './types';
 
 export const settings = writable<Settings | null>(null);
@@ -50,6 +50,10 @@ function applySettings(s: Settings) {
 async function loadConversations() {
   const list = await api.conversations();
   conversations.set(list);
+  // The mood flags of the list come from each conversation's latest suggestion.
+  for (const c of list) {
+    if (!(c.id in get(turns)) && !(c.id in get(turnLoading))) void loadTurn(c.id);
+  }
   const sel = get(selectedId);
   if (list.length > 0 && (sel === null || !list.some((c) => c.id === sel))) {
     await select(list[0].id);
@@ -91,6 +95,8 @@ export async function init(): Promise<() => void> {
     api.on<KBProgress>(Events.kbProgress, progressInto(kbImportState)),
     api.on<void>(Events.kbChanged, () => void kbChanged().catch(fail)),
     api.on<KBSource>(Events.kbWatched, () => void loadSources().catch(fail)),
+    api.on<SuggestUpdate>(Events.suggestUpdate, applyUpdate),
+    api.on<TranslationView>(Events.suggestTranslation, applyTranslation),
   ];
   try {
     const [s, st, clip, apiSt] = await Promise.all([api.settings(), api.status(), api.clipboardWatch(), api.apiStatus()]);
@@ -115,6 +121,9 @@ export async function select(id: number) {
   knowledge.set(null);
   knowledgeNote.set('');
   similar.set(null);
+  replyTranslation.set(null);
+  suggestionFocus.set(0);
+  void loadTurn(id);
   try {
     await api.setActive(id);
     const list = await api.messages(id);
@@ -152,6 +161,7 @@ export async function addMessage(role: 'customer' | 'agent', text: string) {
   const id = get(selectedId);
   if (id === null) throw new Error('no conversation is open');
   await api.addMessage(id, role, text);
+  if (role === 'agent') sentByAgent(id, text);
   await loadConversations();
 }
 
@@ -300,3 +310,185 @@ export async function setWatch(path: string, on: boolean) {
     await loadSources();
   });
 }
+
+// Live suggestions. Updates stream in by event for any conversation; they
+// are kept by conversation so that one never overwrites another's.
+
+/** The latest suggestion and translation of every conversation seen, by id. */
+export const turns = writable<Record<number, Turn>>({});
+/** Conversations whose Latest has not answered yet. */
+export const turnLoading = writable<Record<number, boolean>>({});
+/** Suggestions the agent dismissed (hidden until a new one comes). */
+export const dismissed = writable<Set<number>>(new Set());
+/** Which suggestion Alt+N has selected: 0 the draft, i the i-th follow-up. */
+export const suggestionFocus = writable(0);
+/** The composer's text and role, so the panel can insert a suggestion into it. */
+export const composerText = writable('');
+export const composerRole = writable<'customer' | 'agent'>('customer');
+/** The agent's reply in the customer's language, shown under the composer. */
+export const replyTranslation = writable<(ReplyTranslation & { source: string }) | null>(null);
+
+/** What the panel shows for the open conversation. */
+export const currentTurn = derived([turns, selectedId], ([$turns, $id]) => ($id === null ? null : ($turns[$id] ?? null)));
+
+export interface Mood {
+  upset: boolean;
+  urgent: boolean;
+}
+/** Upset (angry or worried) or urgent customers, by conversation, from the latest suggestion seen. */
+export const moods = derived(turns, ($turns) => {
+  const out: Record<number, Mood> = {};
+  for (const [id, turn] of Object.entries($turns)) {
+    const s = turn.update?.suggestion;
+    if (!s) continue;
+    const m = { upset: s.sentiment === 'angry' || s.sentiment === 'worried', urgent: s.urgency === 'high' };
+    if (m.upset || m.urgent) out[Number(id)] = m;
+  }
+  return out;
+});
+
+// A newer suggestion (a higher id) wins; an update of the same one replaces
+// it, except that a finished one (done, cancelled, failed) never streams again.
+function newer<T extends { suggestionId: number; status: string }>(old: T | null | undefined, next: T): boolean {
+  if (!old || next.suggestionId > old.suggestionId) return true;
+  return next.suggestionId === old.suggestionId && (old.status === 'streaming' || next.status !== 'streaming');
+}
+
+function applyUpdate(u: SuggestUpdate) {
+  let changed = false;
+  turns.update((all) => {
+    const old = all[u.conversationId];
+    if (!newer(old?.update, u)) return all;
+    changed = true;
+    const next = { ...old, update: u };
+    // The translation of an older message is stale once a newer message has a draft.
+    if (next.translation && next.translation.messageId < u.messageId) next.translation = null;
+    if (old?.update?.messageId !== u.messageId && get(selectedId) === u.conversationId) suggestionFocus.set(0);
+    return { ...all, [u.conversationId]: next };
+  });
+  if (changed) markShown();
+}
+
+function applyTranslation(v: TranslationView) {
+  turns.update((all) => {
+    const old = all[v.conversationId];
+    if (!newer(old?.translation, v)) return all;
+    if (old?.update && old.update.messageId > v.messageId) return all;
+    return { ...all, [v.conversationId]: { ...old, translation: v } };
+  });
+}
+
+async function loadTurn(id: number) {
+  turnLoading.update((l) => ({ ...l, [id]: true }));
+  try {
+    const t = await api.latest(id);
+    // Events that came meanwhile are as new or newer: apply Latest under them.
+    if (t.translation) applyTranslation(t.translation);
+    if (t.update) applyUpdate(t.update);
+  } catch (e) {
+    fail(e);
+  } finally {
+    turnLoading.update((l) => ({ ...l, [id]: false }));
+  }
+}
+
+const shown = new Set<number>();
+/** Records 'shown' once, when the open conversation's finished draft is first on screen. */
+function markShown() {
+  const u = get(currentTurn)?.update;
+  if (!u || u.status !== 'done' || !u.suggestion.draft || shown.has(u.suggestionId)) return;
+  shown.add(u.suggestionId);
+  void feedback(u.suggestionId, 'shown');
+}
+selectedId.subscribe(() => markShown());
+
+async function feedback(id: number, action: Parameters<typeof api.feedback>[1], finalText = '', reason = '') {
+  try {
+    await api.feedback(id, action, finalText, reason);
+  } catch (e) {
+    notice.set(String(e));
+  }
+}
+
+/** The last suggestion inserted into the composer, to tell used-as-is from edited on send. */
+let inserted: { conversationId: number; suggestionId: number; text: string } | null = null;
+
+/** Puts a suggestion (the draft, or a follow-up) into the composer as the agent's reply. */
+export function insertSuggestion(text: string) {
+  const u = get(currentTurn)?.update;
+  if (!u) return;
+  composerText.set(text);
+  composerRole.set('agent');
+  inserted = { conversationId: u.conversationId, suggestionId: u.suggestionId, text };
+  void feedback(u.suggestionId, 'inserted', text);
+}
+
+/** The agent added a reply: an inserted suggestion that was changed is recorded as edited. */
+function sentByAgent(conversationId: number, text: string) {
+  if (!inserted || inserted.conversationId !== conversationId) return;
+  if (text.trim() !== inserted.text.trim()) void feedback(inserted.suggestionId, 'edited', text);
+  inserted = null;
+}
+
+export async function copySuggestion(text: string) {
+  const u = get(currentTurn)?.update;
+  await api.copy(text);
+  if (u) void feedback(u.suggestionId, 'copied', text);
+}
+
+export function dismissSuggestion() {
+  const u = get(currentTurn)?.update;
+  if (!u || get(dismissed).has(u.suggestionId)) return;
+  dismissed.update((d) => new Set(d).add(u.suggestionId));
+  void feedback(u.suggestionId, 'dismissed');
+}
+
+export function rateSuggestion(up: boolean, reason = '') {
+  const u = get(currentTurn)?.update;
+  if (u) void feedback(u.suggestionId, up ? 'thumbs_up' : 'thumbs_down', '', reason);
+}
+
+/** Runs the open conversation's draft again, in a tone; the new draft streams in by event. */
+export async function regenerate(tone: Tone = '') {
+  const id = get(selectedId);
+  if (id === null) return;
+  try {
+    await api.regenerate(id, tone);
+  } catch (e) {
+    notice.set(String(e));
+  }
+}
+
+/** Alt+N: the next of the draft and the follow-ups. */
+export function focusNextSuggestion() {
+  const n = (get(currentTurn)?.update?.suggestion.followups ?? []).length + 1;
+  suggestionFocus.update((i) => (i + 1) % n);
+}
+
+/** Alt+I: inserts the selected suggestion (the draft unless Alt+N moved on). */
+export function insertFocused() {
+  const turn = get(currentTurn);
+  const u = turn?.update;
+  if (!u || u.status === 'cancelled' || get(dismissed).has(u.suggestionId)) return;
+  const i = get(suggestionFocus);
+  const text = i === 0 ? u.suggestion.draft : (u.suggestion.followups ?? [])[i - 1];
+  if (text) insertSuggestion(text);
+}
+
+/** The agent's reply in the customer's language; errors are thrown for the composer to show. */
+export async function translateReply(text: string) {
+  const id = get(selectedId);
+  if (id === null) throw new Error('no conversation is open');
+  const tr = await api.translateReply(id, text);
+  replyTranslation.set({ ...tr, source: text });
+  return tr;
+}
+
+/** The open conversation's customer language, if known. */
+export const customerLang = derived([conversations, selectedId, currentTurn], ([$c, $id, $turn]) =>
+  $turn?.update?.suggestion.language || ($c ?? []).find((c) => c.id === $id)?.customerLang || $turn?.translation?.from || '');
+
+const primary = (tag: string) => tag.toLowerCase().split(/[-_]/)[0];
+/** Whether the agent's replies need translating for the open conversation's customer. */
+export const needsReplyTranslation = derived([customerLang, settings], ([$lang, $s]) =>
+  !!$lang && !!$s?.agentLang && primary($lang) !== primary($s.agentLang));

@@ -15,6 +15,15 @@ export interface Settings {
   chatwootAccountId: number;
   chatwootToken: string;
   chatwootSecret: string;
+  /** The shop's termbase, kept in both directions of translation. */
+  glossary?: GlossaryEntry[] | null;
+}
+
+/** A shop term: source in the agent's language, target in the customer's ('' lang = any). */
+export interface GlossaryEntry {
+  source: string;
+  target: string;
+  lang: string;
 }
 
 export interface APIStatus {
@@ -144,4 +153,67 @@ export interface KBProgress {
   path: string;
   done: number;
   total: number;
+}
+
+export type SuggestStatus = 'streaming' | 'done' | 'cancelled' | 'failed';
+export type Tone = '' | 'friendly' | 'formal' | 'empathetic' | 'shorter';
+export type FeedbackAction = 'shown' | 'inserted' | 'copied' | 'edited' | 'dismissed' | 'thumbs_up' | 'thumbs_down';
+
+/** The model's structured answer for one customer turn, as far as it has streamed. */
+export interface Suggestion {
+  draft: string;
+  /** 1-based into the update's articles. */
+  citations: number[] | null;
+  followups: string[] | null;
+  sentiment: string;
+  urgency: string;
+  intent: string;
+  language: string;
+  handover: boolean;
+}
+
+/** suggest:update: a suggestion as it streams. */
+export interface SuggestUpdate {
+  conversationId: number;
+  messageId: number;
+  suggestionId: number;
+  status: SuggestStatus | string;
+  suggestion: Suggestion;
+  articles: KnowledgeHit[] | null;
+  /** Facts the customer already gave, e.g. "order number": "#100482". */
+  known: Record<string, string> | null;
+  /** Follow-ups removed because they asked for a known fact. */
+  dropped: string[] | null;
+  repaired: boolean;
+  flagged: boolean;
+  tone: string;
+  error: string;
+}
+
+/** suggest:translation: the customer's message in the agent's language, as it streams. */
+export interface TranslationView {
+  conversationId: number;
+  messageId: number;
+  suggestionId: number;
+  status: SuggestStatus | string;
+  text: string;
+  from: string;
+  to: string;
+  /** Glossary terms the translation did not keep. */
+  missing: GlossaryEntry[] | null;
+  error: string;
+}
+
+/** What the panel shows for a conversation. */
+export interface Turn {
+  update?: SuggestUpdate | null;
+  translation?: TranslationView | null;
+}
+
+/** The agent's reply in the customer's language. */
+export interface ReplyTranslation {
+  text: string;
+  from: string;
+  to: string;
+  missing: GlossaryEntry[] | null;
 }
