@@ -21,7 +21,7 @@ vi.mock('./api', () => ({
     status: vi.fn(async () => ({ state: 'checking', host: 'h:1', models: [] })),
     conversations: vi.fn(async () => [
       { id: 7, title: 'Parcel', customerName: 'Emma', lastMessage: 'where?', messageCount: 2 },
-      { id: 8, title: '包裹', customerName: '王女士', lastMessage: '在哪', messageCount: 1 },
+      { id: 8, title: '包裹', customerName: '王女士', lastMessage: '在哪', messageCount: 1, sentiment: 'angry', urgency: 'normal' },
     ]),
     messages: vi.fn(async (id: number) => [{ id: id * 10, conversationId: id, role: 'customer', text: `m${id}` }]),
     saveSettings: vi.fn(async () => {}),
@@ -292,7 +292,7 @@ describe('stores', () => {
       off();
     });
 
-    it('flags upset or urgent customers in the list, from Latest and from events', async () => {
+    it('flags upset or urgent customers in the list, from the database and from events', async () => {
       const off = await stores.init();
       await vi.waitFor(() => expect(get(stores.moods)[8]).toEqual({ upset: true, urgent: false }));
       expect(get(stores.moods)[7]).toBeUndefined();

@@ -50,10 +50,6 @@ function applySettings(s: Settings) {
 async function loadConversations() {
   const list = await api.conversations();
   conversations.set(list);
-  // The mood flags of the list come from each conversation's latest suggestion.
-  for (const c of list) {
-    if (!(c.id in get(turns)) && !(c.id in get(turnLoading))) void loadTurn(c.id);
-  }
   const sel = get(selectedId);
   if (list.length > 0 && (sel === null || !list.some((c) => c.id === sel))) {
     await select(list[0].id);
@@ -335,14 +331,17 @@ export interface Mood {
   upset: boolean;
   urgent: boolean;
 }
-/** Upset (angry or worried) or urgent customers, by conversation, from the latest suggestion seen. */
-export const moods = derived(turns, ($turns) => {
+/**
+ * Upset (angry or worried) or urgent customers, by conversation: from the
+ * latest suggestion seen here, else as the conversation list read it from
+ * the database (so flags show at start without opening each conversation).
+ */
+export const moods = derived([turns, conversations], ([$turns, $conversations]) => {
   const out: Record<number, Mood> = {};
-  for (const [id, turn] of Object.entries($turns)) {
-    const s = turn.update?.suggestion;
-    if (!s) continue;
+  for (const c of $conversations ?? []) {
+    const s = $turns[c.id]?.update?.suggestion ?? { sentiment: c.sentiment ?? '', urgency: c.urgency ?? '' };
     const m = { upset: s.sentiment === 'angry' || s.sentiment === 'worried', urgent: s.urgency === 'high' };
-    if (m.upset || m.urgent) out[Number(id)] = m;
+    if (m.upset || m.urgent) out[c.id] = m;
   }
   return out;
 });

@@ -56,6 +56,9 @@ export interface Conversation {
   lastMessage: string;
   messageCount: number;
   updatedAt: string;
+  /** As the latest finished suggestion read the customer (from the database). */
+  sentiment?: string;
+  urgency?: string;
 }
 
 export interface Message {
