@@ -22,6 +22,7 @@ type SuggestStore interface {
 	suggest.Store
 	Suggestions(ctx context.Context, conversationID int64) ([]tandem.Suggestion, error)
 	Suggestion(ctx context.Context, id int64) (tandem.Suggestion, error)
+	Conversation(ctx context.Context, id int64) (tandem.Conversation, error)
 	AddFeedback(ctx context.Context, f *tandem.Feedback) error
 }
 
@@ -58,12 +59,13 @@ type SuggestService struct {
 	set         tandem.Settings
 	client      *llm.Client
 	translating map[int64]context.CancelFunc // by conversation
+	started     map[int64]int64              // by conversation: the message last started for
 }
 
 // NewSuggestService returns the service; Apply must give it settings.
 func NewSuggestService(ctx context.Context, store SuggestStore, knowledge *KnowledgeService, events Emitter, logger *slog.Logger) *SuggestService {
 	s := &SuggestService{ctx: ctx, store: store, knowledge: knowledge, events: events, detector: lang.New(), logger: logger,
-		translating: map[int64]context.CancelFunc{}}
+		translating: map[int64]context.CancelFunc{}, started: map[int64]int64{}}
 	s.engine = suggest.NewEngine(currentServer{s}, store, s.articles, func(u suggest.Update) {
 		events.Emit(EventSuggestUpdate, Keyed{Key: fmt.Sprint(u.ConversationID), Data: u})
 	})
@@ -126,6 +128,9 @@ const liveTurn = 30 * time.Minute
 // customer writes another language than the agent, its translation.
 func (s *SuggestService) turn(m tandem.Message, tone string) {
 	set, _ := s.settings()
+	s.mu.Lock()
+	s.started[m.ConversationID] = m.ID
+	s.mu.Unlock()
 	msgs, err := s.store.Messages(s.ctx, m.ConversationID)
 	if err != nil {
 		s.logger.Error("suggest: read the conversation", "conversation", m.ConversationID, "err", err)
@@ -189,12 +194,16 @@ func (s *SuggestService) translate(m tandem.Message, from string) {
 }
 
 // Latest returns what the panel showed last for the conversation, from the
-// database: a reopened conversation is not generated again.
+// database: a reopened conversation is not generated again. A conversation
+// whose last customer message never had a suggestion (one seeded, imported,
+// or that came while Tandem was closed) gets one started, which streams in
+// as events.
 func (s *SuggestService) Latest(conversationID int64) (Turn, error) {
 	list, err := s.store.Suggestions(s.ctx, conversationID)
 	if err != nil {
 		return Turn{}, err
 	}
+
 	var t Turn
 	for _, sg := range slices.Backward(list) {
 		switch {
@@ -219,7 +228,38 @@ func (s *SuggestService) Latest(conversationID int64) (Turn, error) {
 	if t.Update != nil && t.Translation != nil && t.Translation.MessageID != t.Update.MessageID {
 		t.Translation = nil
 	}
+	var answered int64
+	if t.Update != nil {
+		answered = t.Update.MessageID
+	}
+	if err := s.startIfWaiting(conversationID, answered); err != nil {
+		return t, err
+	}
 	return t, nil
+}
+
+// startIfWaiting starts a suggestion when the conversation is open, its
+// last message is the customer's, and that message is not the one answered.
+func (s *SuggestService) startIfWaiting(conversationID, answered int64) error {
+	c, err := s.store.Conversation(s.ctx, conversationID)
+	if err != nil || c.Status != tandem.ConversationOpen {
+		return err
+	}
+	msgs, err := s.store.Messages(s.ctx, conversationID)
+	if err != nil {
+		return err
+	}
+	n := len(msgs)
+	if n == 0 || msgs[n-1].Role != tandem.RoleCustomer || msgs[n-1].ID == answered {
+		return nil
+	}
+	s.mu.Lock()
+	running := s.started[conversationID] == msgs[n-1].ID // started, not stored yet
+	s.mu.Unlock()
+	if !running {
+		s.turn(msgs[n-1], "")
+	}
+	return nil
 }
 
 // Regenerate runs the draft again for the conversation's last customer

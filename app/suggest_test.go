@@ -142,8 +142,20 @@ func TestSuggestServiceEndToEnd(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	svc.engine.Wait()
-	if turn, _ := svc.Latest(old.ID); turn.Update != nil {
-		t.Fatalf("a two-day-old message got a suggestion: %+v", turn.Update)
+	if list, _ := st.Suggestions(ctx, old.ID); len(list) != 0 {
+		t.Fatalf("a two-day-old message got a suggestion: %+v", list)
+	}
+	// Opened by the agent, a conversation waiting for an answer gets one, once.
+	if turn, err := svc.Latest(old.ID); err != nil || turn.Update != nil {
+		t.Fatalf("Latest = %+v, %v", turn, err)
+	}
+	svc.engine.Wait()
+	if turn, _ := svc.Latest(old.ID); turn.Update == nil || turn.Update.Status != tandem.SuggestionDone {
+		t.Fatalf("no suggestion after opening: %+v", turn.Update)
+	}
+	svc.engine.Wait()
+	if list, _ := st.Suggestions(ctx, old.ID); len(list) != 1 {
+		t.Fatalf("reopening generated again: %d suggestions", len(list))
 	}
 	cancel()
 	wg.Wait()
