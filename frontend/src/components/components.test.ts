@@ -223,6 +223,11 @@ describe('SuggestionPanel: live suggestions', () => {
     const fu = section(container, 'followups');
     expect([...fu.querySelectorAll('[data-followup] span')].map((e) => e.textContent)).toEqual(['Which size do you need?', 'Is the box unopened?']);
     expect(fu.querySelector('[data-known]')?.textContent).toBe('Not asked again: order number #100482, email emma@example.com');
+    uiLang.set('zh-CN');
+    flushSync();
+    expect(fu.querySelector('[data-known]')?.textContent).toBe('不再询问：订单号 #100482, 邮箱 emma@example.com');
+    uiLang.set('en');
+    flushSync();
     await fireEvent.click(fu.querySelectorAll('button')[1]);
     expect(get(composerText)).toBe('Is the box unopened?');
     // Alt+N selects the first follow-up; Alt+I inserts it.
