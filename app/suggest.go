@@ -117,7 +117,7 @@ func FollowIngest(ctx context.Context, ing *ingest.Service, s *SuggestService) {
 	eachIngestEvent(ctx, ing, func(e ingest.Event) {
 		if e.Type == ingest.EventMessage && e.Message != nil && e.Message.Role == tandem.RoleCustomer &&
 			time.Since(e.Message.SentAt) < liveTurn {
-			s.turn(*e.Message, "")
+			s.turn(*e.Message, "", false)
 		}
 	})
 }
@@ -125,10 +125,17 @@ func FollowIngest(ctx context.Context, ing *ingest.Service, s *SuggestService) {
 const liveTurn = 30 * time.Minute
 
 // turn starts the structured pass for a customer message and, when the
-// customer writes another language than the agent, its translation.
-func (s *SuggestService) turn(m tandem.Message, tone string) {
+// customer writes another language than the agent, its translation. A
+// message is started once, however many paths ask (the message arriving,
+// the agent opening the conversation at that moment); again only when the
+// agent asks (again).
+func (s *SuggestService) turn(m tandem.Message, tone string, again bool) {
 	set, _ := s.settings()
 	s.mu.Lock()
+	if s.started[m.ConversationID] == m.ID && !again {
+		s.mu.Unlock()
+		return
+	}
 	s.started[m.ConversationID] = m.ID
 	s.mu.Unlock()
 	msgs, err := s.store.Messages(s.ctx, m.ConversationID)
@@ -249,15 +256,8 @@ func (s *SuggestService) startIfWaiting(conversationID, answered int64) error {
 	if err != nil {
 		return err
 	}
-	n := len(msgs)
-	if n == 0 || msgs[n-1].Role != tandem.RoleCustomer || msgs[n-1].ID == answered {
-		return nil
-	}
-	s.mu.Lock()
-	running := s.started[conversationID] == msgs[n-1].ID // started, not stored yet
-	s.mu.Unlock()
-	if !running {
-		s.turn(msgs[n-1], "")
+	if n := len(msgs); n > 0 && msgs[n-1].Role == tandem.RoleCustomer && msgs[n-1].ID != answered {
+		s.turn(msgs[n-1], "", false)
 	}
 	return nil
 }
@@ -274,7 +274,7 @@ func (s *SuggestService) Regenerate(conversationID int64, tone string) error {
 	}
 	for _, m := range slices.Backward(msgs) {
 		if m.Role == tandem.RoleCustomer {
-			s.turn(m, tone)
+			s.turn(m, tone, true)
 			return nil
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"sync"
 	"time"
 
@@ -54,7 +55,7 @@ type Update struct {
 	Status         tandem.SuggestionStatus `json:"status"`
 	Suggestion     Suggestion              `json:"suggestion"`
 	Articles       []tandem.KnowledgeHit   `json:"articles"` // numbered [1]..[n] as cited
-	Known          Facts                   `json:"known"`
+	Known          Known                   `json:"known"`
 	Dropped        []string                `json:"dropped"`  // follow-ups removed for asking for a known fact
 	Repaired       bool                    `json:"repaired"` // the model's answer was broken and repaired
 	Flagged        bool                    `json:"flagged"`  // the customer turn tried to instruct the model
@@ -241,7 +242,15 @@ func (e *Engine) run(ctx context.Context, req Request) {
 	}
 	s, repaired := Parse(res.Text)
 	s = FilterCitations(s, len(arts))
-	s.Followups, u.Dropped = FilterFollowups(s.Followups, u.Known)
+	// The model's reading of what was given counts too: a fact the patterns
+	// missed ("it's the blue one") must not be asked for either.
+	known := maps.Clone(u.Known)
+	for _, f := range s.Given {
+		if _, ok := known[f]; !ok {
+			known[f] = "(given, as the model read it)"
+		}
+	}
+	s.Followups, u.Dropped = FilterFollowups(s.Followups, known)
 	u.Suggestion, u.Repaired, u.Status = s, repaired, tandem.SuggestionDone
 	sg.Status = tandem.SuggestionDone
 	sg.Content, _ = json.Marshal(u)

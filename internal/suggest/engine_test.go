@@ -188,3 +188,52 @@ func TestEngineRepairsTruncatedOutput(t *testing.T) {
 		t.Fatalf("final %s repaired=%v %s", final.Status, final.Repaired, final.Error)
 	}
 }
+
+// cannedChat answers every request with the same text, streamed in pieces.
+type cannedChat struct{ text string }
+
+var _ Chatter = cannedChat{}
+
+func (c cannedChat) Chat(_ context.Context, _ llm.ChatRequest, onDelta func(string)) (llm.ChatResult, error) {
+	for i := 0; i < len(c.text); i += 7 {
+		onDelta(c.text[i:min(i+7, len(c.text))])
+	}
+	return llm.ChatResult{Text: c.text, Done: true}, nil
+}
+
+// What the model reads as given is never asked for either, nor what the
+// patterns found, and a citation of an article it was not given goes.
+func TestEngineFiltersModelAnswer(t *testing.T) {
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	conv := &tandem.Conversation{Source: "test", ExternalID: "c"}
+	if err := st.UpsertConversation(context.Background(), conv); err != nil {
+		t.Fatal(err)
+	}
+	m := addMsg(t, st, conv.ID, tandem.RoleCustomer, "It's the blue kettle from order #100482, it leaks.")
+	answer := `{"draft":"Sorry! We will replace it [1] [4].","citations":[1,4],"given":["product"],` +
+		`"followups":["Which product is it?","What is your order number?","Could you send a photo of the leak?"],` +
+		`"sentiment":"worried","urgency":"normal","intent":"replace","language":"en","handover":false}`
+	var got updates
+	e := NewEngine(cannedChat{answer}, st, noArticles, got.add)
+	e.Start(context.Background(), Request{ConversationID: conv.ID, MessageID: m.ID, Model: "m", AgentLang: "en"})
+	e.Wait()
+	us := got.of(m.ID)
+	final := us[len(us)-1]
+	if final.Status != tandem.SuggestionDone {
+		t.Fatalf("status %s %s", final.Status, final.Error)
+	}
+	s := final.Suggestion
+	if len(s.Followups) != 1 || s.Followups[0] != "Could you send a photo of the leak?" || len(final.Dropped) != 2 {
+		t.Fatalf("follow-ups %q, dropped %q", s.Followups, final.Dropped)
+	}
+	if s.Draft != "Sorry! We will replace it [1]." || len(s.Citations) != 1 {
+		t.Fatalf("draft %q citations %v", s.Draft, s.Citations)
+	}
+	if len(us) < 4 {
+		t.Fatalf("%d updates: the answer was not shown as it streamed", len(us))
+	}
+}

@@ -19,9 +19,12 @@ const (
 	FactProduct Fact = "product"
 )
 
-// Facts maps each fact given in a conversation to its value as written
+// Facts lists every kind of fact, as the schema's "given" enum does.
+var Facts = []Fact{FactOrder, FactEmail, FactPhone, FactAddress, FactPhotos, FactProduct}
+
+// Known maps each fact given in a conversation to its value as written
 // (for photos, the words that said so).
-type Facts map[Fact]string
+type Known map[Fact]string
 
 // Patterns that find a fact in a message, English and Chinese. They err on
 // the side of finding: a fact wrongly seen as given costs a question the
@@ -48,8 +51,8 @@ var factPatterns = []struct {
 
 // ExtractFacts finds the facts given anywhere in the conversation, by the
 // customer or by the agent (an agent who read the order number back has it).
-func ExtractFacts(msgs []tandem.Message) Facts {
-	out := Facts{}
+func ExtractFacts(msgs []tandem.Message) Known {
+	out := Known{}
 	for _, m := range msgs {
 		for _, p := range factPatterns {
 			if _, done := out[p.fact]; done {
@@ -90,7 +93,7 @@ func AsksFor(question string) []Fact {
 // FilterFollowups drops every question that asks for a fact already given,
 // and says which it dropped. However the model words its list, a customer
 // is never asked again for what they gave.
-func FilterFollowups(questions []string, known Facts) (kept, dropped []string) {
+func FilterFollowups(questions []string, known Known) (kept, dropped []string) {
 	kept = []string{}
 outer:
 	for _, q := range questions {

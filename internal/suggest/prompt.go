@@ -23,7 +23,7 @@ type GlossaryEntry = tandem.GlossaryEntry
 type Input struct {
 	Messages     []tandem.Message      // the whole conversation, in order; the last is the customer turn
 	Articles     []tandem.KnowledgeHit // numbered [1]..[n] in the prompt
-	Facts        Facts
+	Facts        Known
 	AgentLang    string // the agent's language, a BCP 47 tag
 	CustomerLang string // the customer's, as detected; "" when unknown
 	Glossary     []GlossaryEntry
@@ -44,7 +44,8 @@ The conversation so far follows: the customer's messages as "user", the agent's 
 After the conversation comes a task message with the knowledge-base articles for this turn and the facts already known. Answer it with one JSON object:
 - "draft": a reply the agent could send, in the language the task names, polite and concise. Use only the articles for shop policy and cite them as [1], [2] where used. If no article answers the question, do not invent policy: say in the draft what the agent should check or confirm instead. When the customer is worried or angry, first acknowledge how they feel, briefly and sincerely.
 - "citations": the numbers of the articles the draft uses.
-- "followups": at most three short questions the agent should ask next, in the agent's language. Never ask for a fact listed as known.
+- "given": which of order number, email, phone, address, photos, product the customer has already given, in any message.
+- "followups": at most three short questions the agent should ask next, in the agent's language. Never ask for a fact listed as known or given.
 - "sentiment": "calm", "worried" or "angry"; "urgency": "low", "normal" or "high".
 - "intent": a few words on what the customer wants; "language": the customer's language as a tag such as en or zh-CN.
 - "handover": true when you are unsure or the case needs a senior colleague.`

@@ -20,8 +20,11 @@ var (
 
 // Suggestion is what the model returns for one customer turn.
 type Suggestion struct {
-	Draft     string   `json:"draft"`
-	Citations []int    `json:"citations"` // numbers of the articles the draft uses, as [1], [2]
+	Draft     string `json:"draft"`
+	Citations []int  `json:"citations"` // numbers of the articles the draft uses, as [1], [2]
+	// Given is what the model read as already given by the customer; with
+	// the facts the patterns find, no follow-up may ask for it.
+	Given     []Fact   `json:"given"`
 	Followups []string `json:"followups"`
 	Sentiment string   `json:"sentiment"`
 	Urgency   string   `json:"urgency"`
@@ -38,6 +41,7 @@ var Schema = json.RawMessage(`{
   "properties": {
     "draft": {"type": "string"},
     "citations": {"type": "array", "items": {"type": "integer"}},
+    "given": {"type": "array", "items": {"type": "string", "enum": ["order number", "email", "phone", "address", "photos", "product"]}},
     "followups": {"type": "array", "items": {"type": "string"}},
     "sentiment": {"type": "string", "enum": ["calm", "worried", "angry"]},
     "urgency": {"type": "string", "enum": ["low", "normal", "high"]},
@@ -45,7 +49,7 @@ var Schema = json.RawMessage(`{
     "language": {"type": "string"},
     "handover": {"type": "boolean"}
   },
-  "required": ["draft", "citations", "followups", "sentiment", "urgency", "intent", "language", "handover"]
+  "required": ["draft", "citations", "given", "followups", "sentiment", "urgency", "intent", "language", "handover"]
 }`)
 
 // Parse reads the model's answer. Model output is untrusted: a partial or
@@ -89,6 +93,13 @@ func (s Suggestion) normalised() Suggestion {
 	if s.Citations == nil {
 		s.Citations = []int{}
 	}
+	given := []Fact{}
+	for _, f := range s.Given {
+		if slices.Contains(Facts, f) && !slices.Contains(given, f) {
+			given = append(given, f)
+		}
+	}
+	s.Given = given
 	return s
 }
 

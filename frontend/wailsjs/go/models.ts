@@ -353,6 +353,7 @@ export namespace suggest {
 	export class Suggestion {
 	    draft: string;
 	    citations: number[];
+	    given: string[];
 	    followups: string[];
 	    sentiment: string;
 	    urgency: string;
@@ -368,6 +369,7 @@ export namespace suggest {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.draft = source["draft"];
 	        this.citations = source["citations"];
+	        this.given = source["given"];
 	        this.followups = source["followups"];
 	        this.sentiment = source["sentiment"];
 	        this.urgency = source["urgency"];
