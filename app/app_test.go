@@ -25,6 +25,17 @@ type recorder struct {
 
 var _ Emitter = (*recorder)(nil)
 
+// testStore opens a database of the test's own, closed when it ends.
+func testStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 func (r *recorder) Emit(name string, data any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -4,14 +4,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"tandem/internal/demo"
 	"tandem/internal/ollamatest"
-	"tandem/internal/store"
 	"tandem/internal/tandem"
 )
 
@@ -21,11 +19,7 @@ func TestEmbedRunnerAndFusedKnowledge(t *testing.T) {
 	srv := ollamatest.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testStore(t)
 	if _, err := demo.SeedOnce(ctx, st, time.Now()); err != nil {
 		t.Fatal(err)
 	}

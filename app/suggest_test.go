@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +11,6 @@ import (
 
 	"tandem/internal/ingest"
 	"tandem/internal/ollamatest"
-	"tandem/internal/store"
 	"tandem/internal/suggest"
 	"tandem/internal/tandem"
 )
@@ -25,11 +23,7 @@ func TestSuggestServiceEndToEnd(t *testing.T) {
 	srv := ollamatest.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testStore(t)
 	set := tandem.DefaultSettings(func(string) string { return "" })
 	set.OllamaHost, set.ChatModel, set.AgentLang = srv.Host, ollamatest.Model, "zh-CN"
 	set.Glossary = []tandem.GlossaryEntry{{Source: "补发", Target: "reshipment", Lang: "en"}}
