@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"sync"
 	"time"
 
+	"tandem/internal/kb"
 	"tandem/internal/llm"
 	"tandem/internal/store"
 	"tandem/internal/suggest"
@@ -162,7 +162,7 @@ func benchSuggest(ctx context.Context, st *store.Store, c *llm.Client, model str
 		mu.Unlock()
 	})
 	var res suggestBench
-	var reqMS, cancelMS []float64
+	var reqLat, cancelLat []time.Duration
 	for _, rc := range convs {
 		conv := &tandem.Conversation{Source: "bench", ExternalID: rc.ID, CustomerLang: rc.Lang}
 		if err := st.UpsertConversation(ctx, conv); err != nil {
@@ -209,7 +209,8 @@ func benchSuggest(ctx context.Context, st *store.Store, c *llm.Client, model str
 			}
 			t0 := time.Now()
 			eng.Cancel(conv.ID)
-			tb.CancelMS = float64(time.Since(t0).Microseconds()) / 1e3
+			cancelled := time.Since(t0)
+			tb.CancelMS = float64(cancelled.Microseconds()) / 1e3
 			rec.mu.Lock()
 			rec.firstOut = nil
 			rec.mu.Unlock()
@@ -217,11 +218,11 @@ func benchSuggest(ctx context.Context, st *store.Store, c *llm.Client, model str
 			res.PerTurn = append(res.PerTurn, tb)
 			res.PromptChars += tb.PromptChars
 			res.PromptCharsNew += tb.PromptCharsNew
-			reqMS, cancelMS = append(reqMS, tb.RequestMS), append(cancelMS, tb.CancelMS)
+			reqLat, cancelLat = append(reqLat, sent.Sub(req.StoredAt)), append(cancelLat, cancelled)
 		}
 	}
 	res.Turns = len(res.PerTurn)
-	res.P95RequestMS, res.P95CancelMS = p95(reqMS), p95(cancelMS)
+	res.P95RequestMS, res.P95CancelMS = kb.Percentiles(reqLat)[1], kb.Percentiles(cancelLat)[1]
 	return res, nil
 }
 
@@ -231,13 +232,4 @@ func commonPrefix(a, b string) int {
 		n++
 	}
 	return n
-}
-
-func p95(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[min(len(s)-1, (len(s)*95+99)/100-1)]
 }

@@ -25,7 +25,7 @@ func HistoryTerms(msgs []tandem.Message) string {
 			continue
 		}
 		for _, t := range Terms(m.Text) {
-			if !filler[t] {
+			if telling(t) {
 				out = append(out, t)
 			}
 		}
@@ -93,7 +93,10 @@ func SimilarConversations(ctx context.Context, st HistoryStore, conversationID i
 func MatchAny(terms []string) string {
 	quoted := make([]string, len(terms))
 	for i, t := range terms {
-		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+		quoted[i] = ftsTerm(t)
 	}
 	return strings.Join(quoted, " OR ")
 }
+
+// ftsTerm quotes one term for an FTS5 query.
+func ftsTerm(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }

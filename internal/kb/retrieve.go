@@ -67,7 +67,8 @@ func NewRetriever(st VectorStore) *Retriever { return &Retriever{store: st} }
 // Lexical search failing is an error; meaning-based search failing is
 // reported in Found.SemanticError beside the lexical hits.
 func (r *Retriever) Articles(ctx context.Context, msgs []tandem.Message, limit int, sem Semantic) (Found, error) {
-	if len(QueryTerms(msgs)) == 0 {
+	terms := QueryTerms(msgs)
+	if len(terms) == 0 {
 		// Greetings and thanks alone ask for nothing: no article, by any means.
 		return Found{Hits: []tandem.KnowledgeHit{}}, nil
 	}
@@ -89,7 +90,7 @@ func (r *Retriever) Articles(ctx context.Context, msgs []tandem.Message, limit i
 	if err != nil {
 		return Found{Hits: lexical[:min(limit, len(lexical))], SemanticError: err.Error()}, nil
 	}
-	return Found{Hits: fuse(lexical, semantic, QueryTerms(msgs), limit)}, nil
+	return Found{Hits: fuse(lexical, semantic, terms, limit)}, nil
 }
 
 // fuse merges two rankings by reciprocal rank. An article keeps the

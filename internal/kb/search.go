@@ -124,9 +124,7 @@ func weightedTermsBy(msgs []tandem.Message, tokens func(string) []string) ([]str
 		}
 		said := false
 		for _, t := range tokens(msgs[i].Text) {
-			// A lone Latin letter or digit is what is left of "it's" or
-			// "hasn't": it finds and highlights everything.
-			if filler[t] || len(t) == 1 && t[0] < utf8.RuneSelf {
+			if !telling(t) {
 				continue
 			}
 			said = true
@@ -140,6 +138,13 @@ func weightedTermsBy(msgs []tandem.Message, tokens func(string) []string) ([]str
 		}
 	}
 	return out, weight
+}
+
+// telling reports whether an index term says anything about what the
+// customer needs: not filler, and not a lone Latin letter or digit, which is
+// what is left of "it's" or "hasn't" and would find and highlight everything.
+func telling(t string) bool {
+	return !filler[t] && !(len(t) == 1 && t[0] < utf8.RuneSelf)
 }
 
 // QueryTerms builds the search from a conversation, as it stands after its
@@ -304,7 +309,7 @@ func search(ctx context.Context, st Searcher, msgs []tandem.Message, limit int, 
 	}
 	queries := make([]string, len(ask))
 	for i, t := range ask {
-		queries[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+		queries[i] = ftsTerm(t)
 	}
 	lists, err := st.PassagesWith(ctx, queries)
 	if err != nil {
