@@ -189,6 +189,21 @@ kb_has() {
   done
 }
 
+# choose_file TITLE PATH: in the GTK file dialog titled TITLE, types PATH, chooses it, and waits
+# for the dialog to close.
+choose_file() {
+  local dialog
+  dialog=$(timeout 20 xdotool search --sync --onlyvisible --name "^$1\$" | head -1) || die "no file dialog '$1'"
+  sleep 1                                                 # let GTK draw it before typing
+  xdotool windowfocus --sync "$dialog" 2>/dev/null || true
+  xdotool key --window "$dialog" ctrl+l
+  sleep 0.3
+  xdotool type --window "$dialog" --delay 5 "$2"
+  sleep 0.3
+  xdotool key --window "$dialog" Return
+  for _ in $(seq 50); do xdotool search --onlyvisible --name "^$1\$" >/dev/null || break; sleep 0.2; done
+}
+
 run_app() { # run_app LANG UILANG [AGENTLANG]
   local db="$WORK/$1.db"
   go run ./cmd/tandem settings set --db "$db" "ollamaHost=$HOST" chatModel=tiny "uiLang=$2" "agentLang=${3:-en}" \
@@ -248,15 +263,7 @@ xdotool key --clearmodifiers ctrl+shift+l
 log "importing a transcript through the file dialog"
 before=$(brightness "$OUT/en-clipboard.png")
 xdotool mousemove --window "$win" 173 69 click 1          # "Import…"
-dialog=$(timeout 20 xdotool search --sync --onlyvisible --name '^Transcripts$' | head -1) || die "no file dialog"
-sleep 1                                                   # let GTK draw it before typing
-xdotool windowfocus --sync "$dialog" 2>/dev/null || true
-xdotool key --window "$dialog" ctrl+l
-sleep 0.3
-xdotool type --window "$dialog" --delay 5 "$ROOT/internal/transcript/testdata/chats.jsonl"
-sleep 0.3
-xdotool key --window "$dialog" Return
-for _ in $(seq 50); do xdotool search --onlyvisible --name '^Transcripts$' >/dev/null || break; sleep 0.2; done
+choose_file Transcripts "$ROOT/internal/transcript/testdata/chats.jsonl"
 sleep 1
 shot en-import
 after=$(brightness "$OUT/en-import.png")
@@ -301,15 +308,7 @@ awk -v a="$after" -v b="$before" 'BEGIN { exit !(a < b - 0.1) }' ||
   die "Ctrl+K did not open the knowledge base (brightness $before -> $after; see $OUT/en-kb.png)"
 kb_has "^6 articles$" || die "the demo knowledge base is not six articles: $(cat "$WORK/kb.txt")"
 xdotool mousemove --window "$win" 1110 113 click 1     # "Import file…"
-dialog=$(timeout 20 xdotool search --sync --onlyvisible --name '^Knowledge-base file$' | head -1) || die "no KB file dialog"
-sleep 1
-xdotool windowfocus --sync "$dialog" 2>/dev/null || true
-xdotool key --window "$dialog" ctrl+l
-sleep 0.3
-xdotool type --window "$dialog" --delay 5 "$KBDIR/kb/faq.csv"
-sleep 0.3
-xdotool key --window "$dialog" Return
-for _ in $(seq 50); do xdotool search --onlyvisible --name '^Knowledge-base file$' >/dev/null || break; sleep 0.2; done
+choose_file 'Knowledge-base file' "$KBDIR/kb/faq.csv"
 kb_has "^faq/invoices	Invoices	en	$KBDIR/kb/faq.csv$" 10 || die "the imported CSV is not in the knowledge base: $(cat "$WORK/kb.txt")"
 sleep 0.5
 shot en-kb-import                                      # the report: 2 added
